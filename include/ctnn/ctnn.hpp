@@ -1,0 +1,18 @@
+#pragma once
+/// @file
+/// The only header a user needs: all of ctnn.
+///
+/// @code
+/// #include <ctnn/ctnn.hpp>
+/// ctnn::vector<float, 3> a{1, 2, 3}, b{4, 5, 6};
+/// ctnn::vector<float, 3> c = ctnn::sigmoid(a * b + 1.0f);   // one SIMD loop
+/// @endcode
+
+#include <ctnn/diagnostic.hpp>
+#include <ctnn/error.hpp>
+#include <ctnn/expr/expr.hpp>
+#include <ctnn/fwd.hpp>
+#include <ctnn/kernels/kernels.hpp>
+#include <ctnn/simd/simd.hpp>
+#include <ctnn/tensor/tensor.hpp>
+#include <ctnn/version.hpp>

@@ -1,0 +1,153 @@
+#pragma once
+/// @file
+/// Element-wise functions of one argument, and activations: the placeholder `ctnn::x`,
+/// `ctnn::activation<expr>`, and the built-in functions (`ctnn::sigmoid`, `ctnn::relu`,
+/// `ctnn::exp`, ...), each a `constexpr` function object.
+///
+/// One object serves three uses:
+/// - on a tensor expression it builds a node: `ctnn::sigmoid(a * b + 1.0f)`;
+/// - on a number it computes: `ctnn::sigmoid(0.0)` is 0.5;
+/// - as a template argument it is a layer's activation: `ctnn::dense<16, ctnn::sigmoid>`,
+///   whose kernels call `forward` and `derivative` on packs. The derivative is derived at
+///   compile time from the expression of `ctnn::x` that defines the function.
+
+#include <ctnn/expr/derivative.hpp>
+#include <ctnn/expr/node.hpp>
+#include <ctnn/expr/ops.hpp>
+#include <ctnn/expr/softmax.hpp>
+#include <ctnn/simd/pack.hpp>
+
+#include <type_traits>
+#include <utility>
+
+namespace ctnn {
+
+/// The placeholder of activation expressions: `ctnn::x * ctnn::sigmoid(ctnn::x)` is the
+/// function x ↦ x·σ(x) (swish). It cannot be combined with tensors.
+inline constexpr detail::placeholder x{};
+
+namespace detail {
+
+template <class E>
+inline constexpr std::size_t node_arity = 0;
+template <class Op, class... Args>
+inline constexpr std::size_t node_arity<node<Op, Args...>> = sizeof...(Args);
+
+/// `e` with every `ctnn::x` replaced by `value`.
+template <class E, class S>
+constexpr auto substitute(const E& e, const S& value) {
+  if constexpr (std::is_same_v<E, placeholder>) {
+    return value;
+  } else if constexpr (requires { e.args; }) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return make_node(e.op, substitute(get<I>(e.args), value)...);
+    }(std::make_index_sequence<node_arity<E>>{});
+  } else {
+    return e;
+  }
+}
+
+}  // namespace detail
+
+namespace activations {
+
+/// The element-wise function defined by `Expression`, an expression of `ctnn::x`, with its
+/// derivative computed symbolically at compile time.
+/// - `forward(z)`, `derivative(z)`: f(z) and f′(z) for a pack or a scalar `z`;
+/// - `unit_derivative`: true when f′ ≡ 1 (the identity), so kernels can skip the multiply;
+/// - `f(e)`: the node f(e) for a tensor expression `e`, or f(e) for a number `e`.
+///
+/// @code
+/// constexpr auto swish = ctnn::x * ctnn::sigmoid(ctnn::x);
+/// using f = ctnn::activations::elementwise<swish>;
+/// double slope = f::derivative(1.0);   // σ(1) + σ(1)(1 − σ(1))
+/// @endcode
+template <auto Expression>
+struct elementwise {
+  static_assert(detail::expression_type<decltype(Expression)> && decltype(Expression)::symbolic,
+                "an activation is defined by an expression of ctnn::x, "
+                "for example ctnn::x * ctnn::sigmoid(ctnn::x)");
+
+  /// The defining expression of `ctnn::x`.
+  static constexpr auto expression = Expression;
+  /// Its derivative with respect to `ctnn::x`, simplified.
+  static constexpr auto derivative_expression = detail::derivative(Expression);
+  static constexpr bool unit_derivative = detail::is_one<std::remove_const_t<decltype(derivative_expression)>>;
+
+  template <class V>
+  [[nodiscard]] static V forward(const V& z) noexcept {
+    return expression.template eval<V>(detail::with_x<V>{z});
+  }
+  template <class V>
+  [[nodiscard]] static V derivative(const V& z) noexcept {
+    return derivative_expression.template eval<V>(detail::with_x<V>{z});
+  }
+
+  template <detail::operand E>
+  [[nodiscard]] constexpr auto operator()(const E& e) const {
+    if constexpr (std::is_arithmetic_v<E>) {
+      using T = std::conditional_t<std::is_same_v<E, float>, float, double>;
+      return forward(static_cast<T>(e));
+    } else {
+      return detail::substitute(expression, detail::as_operand(e));
+    }
+  }
+};
+
+// The built-in functions. Each is its own type so that compile errors name it.
+
+/// f(z) = z.
+struct identity : elementwise<x> {};
+/// f(z) = 1 / (1 + e^−z); f′ = f (1 − f).
+struct sigmoid : elementwise<detail::make_node(detail::ops::sigmoid{}, x)> {};
+/// f(z) = clamp(z / 6 + 1/2, 0, 1) = (relu(z + 3) − relu(z − 3)) / 6: the course's sigmoid
+/// made of two ReLUs; f′ = 1/6 on (−3, 3), else 0.
+struct hard_sigmoid : elementwise<detail::make_node(detail::ops::hard_sigmoid{}, x)> {};
+/// f(z) = max(z, 0); f′ = 1 for z > 0, else 0.
+struct relu : elementwise<detail::make_node(detail::ops::relu{}, x)> {};
+/// f(z) = z for z > 0, else 0.01 z.
+struct leaky_relu : elementwise<detail::make_node(detail::ops::leaky_relu{}, x)> {};
+/// f(z) = tanh z; f′ = 1 − tanh² z.
+struct tanh : elementwise<detail::make_node(detail::ops::tanh{}, x)> {};
+/// f(z) = e^z.
+struct exp : elementwise<detail::make_node(detail::ops::exp{}, x)> {};
+/// f(z) = ln z.
+struct log : elementwise<detail::make_node(detail::ops::log{}, x)> {};
+/// f(z) = |z|; f′ = sign z (0 at 0).
+struct abs : elementwise<detail::make_node(detail::ops::abs{}, x)> {};
+
+/// Softmax, p_j = e^{z_j} / Σ_i e^{z_i} over each row: not element-wise, so it has no
+/// `derivative`; as an output layer it pairs with `ctnn::cross_entropy`, whose gradient
+/// through the softmax is P − Y.
+struct softmax {
+  template <detail::expression_type E>
+  [[nodiscard]] constexpr auto operator()(const E& e) const {
+    using argument = detail::operand_t<E>;
+    return detail::softmax_node<argument>{{}, detail::as_operand(e)};
+  }
+};
+
+}  // namespace activations
+
+/// The activation defined by `Expression`, an expression of `ctnn::x`:
+/// @code
+/// constexpr auto swish = ctnn::x * ctnn::sigmoid(ctnn::x);
+/// using model = ctnn::network<ctnn::input<4>, ctnn::dense<8, ctnn::activation<swish>>,
+///                             ctnn::dense<1, ctnn::identity>>;
+/// ctnn::vector<float, 8> a = ctnn::activation<swish>(z);
+/// @endcode
+template <auto Expression>
+inline constexpr activations::elementwise<Expression> activation{};
+
+inline constexpr activations::identity identity{};
+inline constexpr activations::sigmoid sigmoid{};
+inline constexpr activations::hard_sigmoid hard_sigmoid{};
+inline constexpr activations::relu relu{};
+inline constexpr activations::leaky_relu leaky_relu{};
+inline constexpr activations::tanh tanh{};
+inline constexpr activations::softmax softmax{};
+inline constexpr activations::exp exp{};
+inline constexpr activations::log log{};
+inline constexpr activations::abs abs{};
+
+}  // namespace ctnn

@@ -1,0 +1,306 @@
+#pragma once
+/// @file
+/// Matrix product C = op(A) · op(B) with a fused prologue and epilogue: a cache-blocked,
+/// register-tiled kernel in the layout of Goto and van de Geijn (BLIS). The three loops
+/// around the micro-kernel block for the caches; packing copies each block into the order
+/// the micro-kernel reads; the micro-kernel keeps an MR × NR tile of C in registers,
+/// broadcasting one element of A and multiplying it with NR/W packs of B by FMA.
+///
+/// The hooks are what makes the kernel "fused":
+/// - the prologue transforms A while it is packed (each value is read once anyway), for
+///   example dZ = dA ⊙ f′(Z) in backpropagation;
+/// - the epilogue receives each finished pack of C in registers and stores what it wants,
+///   for example f(C + b), or both C + b and f(C + b), or an optimizer step on the weights.
+
+#include <ctnn/kernels/operand.hpp>
+#include <ctnn/simd/aligned_buffer.hpp>
+#include <ctnn/simd/math.hpp>
+#include <ctnn/simd/pack.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <utility>
+
+namespace ctnn::kernels {
+
+/// Blocking of the product for one scalar type and instruction set.
+/// - `mr` × `nr` is the register tile (`nr` = `packs` × the pack width): `mr * packs`
+///   accumulators plus `packs` loads and one broadcast fill the vector registers;
+/// - `kc` is the depth of a block: a kc × nr micro-panel of B stays in the L1 cache;
+/// - `mc` rows of A (an mc × kc block, in L2) are packed at a time;
+/// - `nc` columns of B (a kc × nc block, in L3) are packed at a time.
+template <simd::scalar T, class Arch = simd::default_arch>
+struct gemm_blocking {
+  static constexpr std::size_t registers = simd::register_count<Arch>;
+  static constexpr std::size_t packs = 2;
+  static constexpr std::size_t mr = registers == 32 ? 14 : 6;
+  static constexpr std::size_t nr = packs * simd::width<T, Arch>;
+  static constexpr std::size_t kc = 256;
+  static constexpr std::size_t mc = mr * 12;
+  static constexpr std::size_t nc = 4096;
+};
+
+/// Reusable memory for the packed blocks of `gemm`. It grows on first use to the largest
+/// product it has served and never shrinks, so a training loop that keeps one workspace
+/// allocates only in its first step.
+template <simd::scalar T>
+class gemm_workspace {
+ public:
+  gemm_workspace() = default;
+
+  /// Buffers of at least `a_size` and `b_size` elements (allocating only to grow).
+  std::pair<T*, T*> reserve(std::size_t a_size, std::size_t b_size) {
+    if (a_.size() < a_size) a_ = simd::aligned_buffer<T>(a_size);
+    if (b_.size() < b_size) b_ = simd::aligned_buffer<T>(b_size);
+    return {a_.data(), b_.data()};
+  }
+
+ private:
+  simd::aligned_buffer<T> a_, b_;
+};
+
+namespace detail {
+
+/// Calls `f(std::integral_constant<std::size_t, I>{})` for I = 0..N-1, unrolled.
+template <std::size_t N, class F>
+inline void unroll(F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, I>{}), ...);
+  }(std::make_index_sequence<N>{});
+}
+
+/// Layout of a packed micro-panel of A (mr rows × kc columns).
+/// - rows: row `i` at `i * stride` (A was row-major: a contiguous copy per row). The stride
+///   is kc plus one block, so the mr rows do not all fall in one set of the L1 cache.
+/// - columns: column `k` at `k * mr` (A was transposed: a contiguous copy per column).
+enum class a_layout { rows, columns };
+
+template <simd::scalar T, class Blocking>
+inline constexpr std::size_t a_row_stride = Blocking::kc + simd::block<T>;
+
+template <simd::scalar T, class Blocking>
+inline constexpr std::size_t a_panel_size = Blocking::mr * a_row_stride<T, Blocking>;
+
+/// The register tile: acc[i][j] += A(i, k) * B(k, j-th pack) for k < kc.
+template <class V, class Blocking, a_layout Layout>
+inline void micro_kernel(std::size_t kc, const simd::lane_t<V>* a, const simd::lane_t<V>* b,
+                         V (&acc)[Blocking::mr][Blocking::packs]) noexcept {
+  using T = simd::lane_t<V>;
+  constexpr std::size_t mr = Blocking::mr, packs = Blocking::packs, w = simd::lanes<V>;
+  constexpr std::size_t a_row = Layout == a_layout::rows ? a_row_stride<T, Blocking> : 1;
+  constexpr std::size_t a_col = Layout == a_layout::rows ? 1 : mr;
+  for (std::size_t k = 0; k < kc; ++k) {
+    V bk[packs];
+    unroll<packs>([&](auto j) { bk[j] = simd::load<V>(b + j * w); });
+    unroll<mr>([&](auto i) {
+      const V ai(a[i * a_row]);
+      unroll<packs>([&](auto j) { acc[i][j] = simd::fma(ai, bk[j], acc[i][j]); });
+    });
+    a += a_col;
+    b += Blocking::nr;
+  }
+}
+
+/// Packs rows [i0, i0 + mr) × columns [k0, k0 + kc) of A into one micro-panel, applying the
+/// prologue; rows at or beyond `m` are zero.
+template <class V, class Blocking, a_layout Layout, class Prologue>
+inline void pack_a_panel(const operand<simd::lane_t<V>>& a, std::size_t m, std::size_t i0,
+                         std::size_t k0, std::size_t kc, simd::lane_t<V>* panel,
+                         const Prologue& prologue) noexcept {
+  using T = simd::lane_t<V>;
+  constexpr std::size_t mr = Blocking::mr, w = simd::lanes<V>;
+  if constexpr (Layout == a_layout::rows) {
+    // A is row-major: copy each row's kc elements with full packs. The row stride is a
+    // multiple of the block, so a pack that starts before column k0 + kc ends within the
+    // padded row; lanes at or beyond kc are zeroed.
+    constexpr std::size_t stride = a_row_stride<T, Blocking>;
+    for (std::size_t i = 0; i < mr; ++i) {
+      T* dst = panel + i * stride;
+      if (i0 + i >= m) {
+        std::fill_n(dst, kc, T(0));
+        continue;
+      }
+      const std::size_t base = (i0 + i) * a.stride + k0;
+      for (std::size_t k = 0; k < kc; k += w) {
+        const V v = prologue(simd::load<V>(a.data + base + k), base + k);
+        simd::store(dst + k, simd::keep_first_lanes(v, kc - k));
+      }
+    }
+  } else {
+    // A is stored transposed: column k of the panel is contiguous in memory at row k0 + k.
+    for (std::size_t k = 0; k < kc; ++k) {
+      const std::size_t base = (k0 + k) * a.stride + i0;
+      T* dst = panel + k * mr;
+      std::size_t i = 0;
+      // Full packs while they stay within the stored row (the padding is readable). A pack
+      // may reach past the panel's mr rows into the next column, which is written after it
+      // (the last column spills into the workspace's slack).
+      for (; i < mr && i0 + i + w <= a.stride; i += w) {
+        const V v = prologue(simd::load_unaligned<V>(a.data + base + i), base + i);
+        simd::store_unaligned(dst + i, simd::keep_first_lanes(v, m > i0 + i ? m - i0 - i : 0));
+      }
+      for (; i < mr; ++i)
+        dst[i] = i0 + i < m ? prologue(a.data[base + i], base + i) : T(0);
+    }
+  }
+}
+
+/// Packs rows [k0, k0 + kc) × columns [j0, j0 + nc) of B into nr-wide micro-panels, each
+/// kc × nr and contiguous; columns at or beyond `n` are zero.
+template <class V, class Blocking>
+inline void pack_b(const operand<simd::lane_t<V>>& b, std::size_t n, std::size_t k0,
+                   std::size_t kc, std::size_t j0, std::size_t nc,
+                   simd::lane_t<V>* packed) noexcept {
+  using T = simd::lane_t<V>;
+  constexpr std::size_t nr = Blocking::nr, w = simd::lanes<V>;
+  for (std::size_t jr = 0; jr < nc; jr += nr) {
+    T* panel = packed + jr * kc;
+    const std::size_t col0 = j0 + jr;
+    if (!b.transposed) {
+      // B(k, j) = data[k * stride + j]: each row of the panel is a contiguous copy.
+      for (std::size_t k = 0; k < kc; ++k) {
+        const T* src = b.data + (k0 + k) * b.stride + col0;
+        for (std::size_t j = 0; j < nr; j += w) {
+          const V v = col0 + j < n ? simd::keep_first_lanes(simd::load<V>(src + j), n - col0 - j)
+                                   : V(T(0));
+          simd::store(panel + k * nr + j, v);
+        }
+      }
+    } else {
+      // B(k, j) = data[j * stride + k]: a transposing copy, row by row of the source.
+      for (std::size_t j = 0; j < nr; ++j) {
+        if (col0 + j >= n) {
+          for (std::size_t k = 0; k < kc; ++k) panel[k * nr + j] = T(0);
+          continue;
+        }
+        const T* src = b.data + (col0 + j) * b.stride + k0;
+        for (std::size_t k = 0; k < kc; ++k) panel[k * nr + j] = src[k];
+      }
+    }
+  }
+}
+
+/// Adds partial sums, then stores the valid part of a tile: to C between depth blocks, or
+/// through the epilogue after the last one.
+template <class V, class Blocking, class Epilogue>
+inline void finish_tile(const V (&acc)[Blocking::mr][Blocking::packs], std::size_t row0,
+                        std::size_t rows, std::size_t col0, std::size_t n,
+                        const output<simd::lane_t<V>>& c, bool add_c, bool last,
+                        const Epilogue& epilogue) noexcept {
+  constexpr std::size_t w = simd::lanes<V>;
+  for (std::size_t i = 0; i < rows; ++i) {
+    unroll<Blocking::packs>([&](auto j) {
+      const std::size_t col = col0 + j * w;
+      if (col >= n) return;
+      simd::lane_t<V>* cp = c.data + (row0 + i) * c.stride + col;
+      V v = acc[i][j];
+      if (add_c) v += simd::load<V>(cp);
+      if (last)
+        epilogue(row0 + i, col, v, n - col);
+      else
+        store_row_part(cp, v, n - col);
+    });
+  }
+}
+
+template <class V, class Blocking, a_layout Layout, class Epilogue, class Prologue>
+void gemm_blocked(std::size_t m, std::size_t n, std::size_t k, const operand<simd::lane_t<V>>& a,
+                  const operand<simd::lane_t<V>>& b, const output<simd::lane_t<V>>& c,
+                  const Epilogue& epilogue, const Prologue& prologue, bool accumulate,
+                  gemm_workspace<simd::lane_t<V>>& workspace) {
+  using T = simd::lane_t<V>;
+  constexpr std::size_t mr = Blocking::mr, nr = Blocking::nr;
+  const std::size_t nc_max = std::min(Blocking::nc, (n + nr - 1) / nr * nr);
+  const std::size_t mc_max = std::min(Blocking::mc, (m + mr - 1) / mr * mr);
+  auto [a_packed, b_packed] =
+      workspace.reserve(mc_max / mr * a_panel_size<T, Blocking> + simd::block<T>,
+                        Blocking::kc * nc_max);
+
+  for (std::size_t jc = 0; jc < n; jc += Blocking::nc) {
+    const std::size_t nc = std::min(Blocking::nc, n - jc);
+    for (std::size_t pc = 0; pc < k; pc += Blocking::kc) {
+      const std::size_t kc = std::min(Blocking::kc, k - pc);
+      const bool add_c = pc > 0 || accumulate, last = pc + kc >= k;
+      pack_b<V, Blocking>(b, n, pc, kc, jc, nc, b_packed);
+      for (std::size_t ic = 0; ic < m; ic += Blocking::mc) {
+        const std::size_t mc = std::min(Blocking::mc, m - ic);
+        for (std::size_t ir = 0; ir < mc; ir += mr)
+          pack_a_panel<V, Blocking, Layout>(a, m, ic + ir, pc, kc,
+                                            a_packed + ir / mr * a_panel_size<T, Blocking>,
+                                            prologue);
+        for (std::size_t jr = 0; jr < nc; jr += nr) {
+          for (std::size_t ir = 0; ir < mc; ir += mr) {
+            V acc[mr][Blocking::packs];
+            unroll<mr>([&](auto i) {
+              unroll<Blocking::packs>([&](auto j) { acc[i][j] = V(T(0)); });
+            });
+            micro_kernel<V, Blocking, Layout>(kc, a_packed + ir / mr * a_panel_size<T, Blocking>,
+                                              b_packed + jr * kc, acc);
+            finish_tile<V, Blocking>(acc, ic + ir, std::min(mr, mc - ir), jc + jr, n, c, add_c,
+                                     last, epilogue);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace detail
+
+/// Computes C = op(A) · op(B) for an m × k operand `a` and a k × n operand `b`, and hands
+/// each finished pack of C to `epilogue(row, col, sum, valid)`, where `sum` holds
+/// C(row, col .. col + W) and lanes `valid` and above belong to no column (they must end
+/// up zero wherever the epilogue stores them: `store_row_part` does that). The default
+/// epilogue stores into `c`.
+///
+/// - `prologue(value, offset)` transforms each value of A as it is packed; `offset` is the
+///   value's position in `a.data` (a pack of values for a pack), so the prologue can read a
+///   second matrix of the same layout, as dA ⊙ f′(Z) reads Z.
+/// - With `accumulate`, the sum starts from the values in `c` (C += A·B).
+/// - When k exceeds the block depth, partial sums are kept in `c` between blocks, so `c`
+///   must be writable even if the epilogue stores elsewhere; for k ≤ `kc` it is read only
+///   with `accumulate`.
+///
+/// Preconditions: the rows of A, B and C are aligned and padded as in ctnn tensors, with
+/// strides that are multiples of `simd::block<T>`; C does not overlap A or B.
+///
+/// @code
+/// // Z = X · W + b for a batch X (rows = samples) and weights W stored input-major:
+/// kernels::gemm<float>(batch, outputs, inputs, {x, x_stride}, {w, w_stride}, {z, z_stride},
+///                      workspace, [&](auto row, auto col, auto sum, auto valid) {
+///                        kernels::store_row_part(z + row * z_stride + col,
+///                                                sum + load(bias + col), valid);
+///                      });
+/// @endcode
+template <simd::scalar T, class Arch = simd::default_arch, class Blocking = gemm_blocking<T, Arch>,
+          class Epilogue = store_result<T>, class Prologue = unchanged>
+void gemm(std::size_t m, std::size_t n, std::size_t k, const operand<T>& a, const operand<T>& b,
+          const output<T>& c, gemm_workspace<T>& workspace, const Epilogue& epilogue,
+          const Prologue& prologue = {}, bool accumulate = false) {
+  using V = simd::pack<T, Arch>;
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    // An empty sum: C keeps its values with `accumulate`, else becomes zero.
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < n; j += simd::lanes<V>) {
+        const V v = accumulate ? simd::load<V>(c.data + i * c.stride + j) : V(T(0));
+        epilogue(i, j, v, n - j);
+      }
+    return;
+  }
+  if (a.transposed)
+    detail::gemm_blocked<V, Blocking, detail::a_layout::columns>(m, n, k, a, b, c, epilogue,
+                                                                 prologue, accumulate, workspace);
+  else
+    detail::gemm_blocked<V, Blocking, detail::a_layout::rows>(m, n, k, a, b, c, epilogue,
+                                                              prologue, accumulate, workspace);
+}
+
+/// C = op(A) · op(B), stored into `c` (see the general overload).
+template <simd::scalar T, class Arch = simd::default_arch>
+void gemm(std::size_t m, std::size_t n, std::size_t k, const operand<T>& a, const operand<T>& b,
+          const output<T>& c, gemm_workspace<T>& workspace) {
+  gemm<T, Arch>(m, n, k, a, b, c, workspace, store_result<T>{c});
+}
+
+}  // namespace ctnn::kernels

@@ -1,0 +1,104 @@
+#pragma once
+/// @file
+/// Matrix-vector product y = op(A) · x and column sums, with the same fused epilogue as
+/// `gemm`: the kernels of inference (one sample) and of bias gradients.
+
+#include <ctnn/kernels/operand.hpp>
+#include <ctnn/simd/math.hpp>
+#include <ctnn/simd/pack.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <utility>
+
+namespace ctnn::kernels {
+
+namespace detail {
+
+/// Runs `f.template operator()<P>(first_pack)` over `packs` packs in chunks of at most
+/// `Max` packs (then Max/2, ..., 1), so each chunk's accumulators are a fixed-size array
+/// that stays in registers.
+template <std::size_t Max, class F>
+inline void for_pack_chunks(std::size_t packs, F&& f) {
+  std::size_t p = 0;
+  for (; p + Max <= packs; p += Max) f.template operator()<Max>(p);
+  if constexpr (Max > 1) {
+    if (p < packs) for_pack_chunks<Max / 2>(packs - p, [&]<std::size_t P>(std::size_t q) {
+        f.template operator()<P>(p + q);
+      });
+  }
+}
+
+}  // namespace detail
+
+/// y = op(A) · x for an m × k operand `a` and a vector `x` of k elements (padded, with zero
+/// padding), handing each pack of y to `epilogue(0, i, sum, valid)` as `gemm` does.
+/// - A row-major (`a.transposed == false`): each y(i) is a dot product of a row with x;
+///   one pack of rows is reduced at a time by a transposed horizontal sum.
+/// - A transposed (A(i, k) stored at `data[k * stride + i]`): y is accumulated as
+///   Σ_k x(k) · (row k of the storage), with no horizontal sum at all.
+///
+/// @code
+/// // z = W · a + b, one fused pass (W is m × k, row-major):
+/// kernels::gemv<float>(m, k, {W, W_stride}, a, [&](auto, auto i, auto sum, auto valid) {
+///   kernels::store_row_part(z + i, sum + simd::load<decltype(sum)>(b + i), valid);
+/// });
+/// @endcode
+template <simd::scalar T, class Arch = simd::default_arch, class Epilogue>
+void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const Epilogue& epilogue) {
+  using V = simd::pack<T, Arch>;
+  constexpr std::size_t w = simd::lanes<V>;
+  if (!a.transposed) {
+    const std::size_t k_padded = simd::padded<T>(k);
+    for (std::size_t i0 = 0; i0 < m; i0 += w) {
+      // w rows at once; rows past m repeat the last row and are masked by `valid`.
+      const T* rows[w];
+      for (std::size_t i = 0; i < w; ++i) rows[i] = a.data + std::min(i0 + i, m - 1) * a.stride;
+      V acc[w];
+      for (auto& s : acc) s = V(T(0));
+      for (std::size_t kk = 0; kk < k_padded; kk += w) {
+        const V xv = simd::load<V>(x + kk);
+        for (std::size_t i = 0; i < w; ++i) acc[i] = simd::fma(simd::load<V>(rows[i] + kk), xv, acc[i]);
+      }
+      epilogue(std::size_t{0}, i0, simd::transpose_sum(acc), m - i0);
+    }
+  } else {
+    const std::size_t packs = (m + w - 1) / w;
+    detail::for_pack_chunks<8>(packs, [&]<std::size_t P>(std::size_t first) {
+      V acc[P];
+      for (auto& s : acc) s = V(T(0));
+      const T* column = a.data + first * w;
+      for (std::size_t kk = 0; kk < k; ++kk, column += a.stride) {
+        const V xk(x[kk]);
+        for (std::size_t p = 0; p < P; ++p) acc[p] = simd::fma(xk, simd::load<V>(column + p * w), acc[p]);
+      }
+      for (std::size_t p = 0; p < P; ++p)
+        epilogue(std::size_t{0}, (first + p) * w, acc[p], m - (first + p) * w);
+    });
+  }
+}
+
+/// Column sums of an m × n row-major matrix `a` (not transposed): s(j) = Σ_i A(i, j),
+/// handed to `epilogue(0, j, sum, valid)` one pack at a time. With m = 0 every sum is 0.
+///
+/// @code
+/// // db = Σ over the batch of dZ:
+/// kernels::sum_rows<float>(batch, n, {dz, stride}, kernels::store_result<float>{{db, 0}});
+/// @endcode
+template <simd::scalar T, class Arch = simd::default_arch, class Epilogue>
+void sum_rows(std::size_t m, std::size_t n, const operand<T>& a, const Epilogue& epilogue) {
+  using V = simd::pack<T, Arch>;
+  constexpr std::size_t w = simd::lanes<V>;
+  const std::size_t packs = (n + w - 1) / w;
+  detail::for_pack_chunks<8>(packs, [&]<std::size_t P>(std::size_t first) {
+    V acc[P];
+    for (auto& s : acc) s = V(T(0));
+    const T* row = a.data + first * w;
+    for (std::size_t i = 0; i < m; ++i, row += a.stride)
+      for (std::size_t p = 0; p < P; ++p) acc[p] += simd::load<V>(row + p * w);
+    for (std::size_t p = 0; p < P; ++p)
+      epilogue(std::size_t{0}, (first + p) * w, acc[p], n - (first + p) * w);
+  });
+}
+
+}  // namespace ctnn::kernels

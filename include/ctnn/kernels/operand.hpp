@@ -1,0 +1,64 @@
+#pragma once
+/// @file
+/// How kernels see matrices: a pointer, a row stride and an orientation. Kernels know
+/// nothing of ctnn's tensor types, so they serve static tensors, batches and network
+/// parameters alike.
+
+#include <ctnn/simd/math.hpp>
+#include <ctnn/simd/pack.hpp>
+
+#include <cstddef>
+
+namespace ctnn::kernels {
+
+/// A read-only matrix operand of a product. Element `(i, k)` is `data[i * stride + k]`, or,
+/// when `transposed`, `data[k * stride + i]` (the operand is the transpose of the row-major
+/// matrix stored at `data`). `data` is aligned to `simd::alignment` and `stride` is a
+/// multiple of `simd::block<T>`, as in every ctnn tensor.
+template <class T>
+struct operand {
+  const T* data;
+  std::size_t stride;
+  bool transposed = false;
+
+  [[nodiscard]] constexpr std::size_t offset(std::size_t i, std::size_t k) const noexcept {
+    return transposed ? k * stride + i : i * stride + k;
+  }
+};
+
+/// A writable row-major matrix: element `(i, j)` is `data[i * stride + j]`.
+template <class T>
+struct output {
+  T* data;
+  std::size_t stride;
+};
+
+/// Stores `value` at `p`, keeping lanes `valid` and above at zero: the padding of a row
+/// stays zero even after an operation with f(0) != 0.
+template <class V>
+inline void store_row_part(simd::lane_t<V>* p, const V& value, std::size_t valid) noexcept {
+  if (valid >= simd::lanes<V>)
+    simd::store(p, value);
+  else
+    simd::store(p, simd::keep_first_lanes(value, valid));
+}
+
+/// The default epilogue: stores the result in the output matrix.
+template <class T>
+struct store_result {
+  output<T> c;
+  template <class V>
+  void operator()(std::size_t row, std::size_t col, const V& sum, std::size_t valid) const noexcept {
+    store_row_part(c.data + row * c.stride + col, sum, valid);
+  }
+};
+
+/// The default prologue: uses the operand's values as they are.
+struct unchanged {
+  template <class V>
+  constexpr V operator()(const V& value, std::size_t /*offset*/) const noexcept {
+    return value;
+  }
+};
+
+}  // namespace ctnn::kernels
