@@ -16,6 +16,7 @@
 #include <ctnn/simd/aligned_buffer.hpp>
 #include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
+#include <ctnn/simd/transpose.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -167,14 +168,24 @@ inline void pack_b(const operand<simd::lane_t<V>>& b, std::size_t n, std::size_t
         }
       }
     } else {
-      // B(k, j) = data[j * stride + k]: a transposing copy, row by row of the source.
-      for (std::size_t j = 0; j < nr; ++j) {
-        if (col0 + j >= n) {
-          for (std::size_t k = 0; k < kc; ++k) panel[k * nr + j] = T(0);
-          continue;
+      // B(k, j) = data[j * stride + k]: a transposing copy, a block of rows at a time.
+      constexpr std::size_t g = simd::transpose_rows<T>;
+      const std::size_t k_blocks = kc / w * w;
+      for (std::size_t j = 0; j < nr; j += g) {
+        const std::size_t row = (col0 + j) * b.stride + k0;  // of B's storage
+        if (col0 + j + g <= n) {
+          for (std::size_t k = 0; k < k_blocks; k += w)
+            simd::transpose_block<T, typename V::arch_type>(b.data + row + k, b.stride,
+                                                            panel + k * nr + j, nr);
+          for (std::size_t jj = 0; jj < g; ++jj)
+            for (std::size_t k = k_blocks; k < kc; ++k)
+              panel[k * nr + j + jj] = b.data[row + jj * b.stride + k];
+        } else {
+          // The last rows of B's storage: columns of B at or beyond n are zero.
+          for (std::size_t jj = 0; jj < g; ++jj)
+            for (std::size_t k = 0; k < kc; ++k)
+              panel[k * nr + j + jj] = col0 + j + jj < n ? b.data[row + jj * b.stride + k] : T(0);
         }
-        const T* src = b.data + (col0 + j) * b.stride + k0;
-        for (std::size_t k = 0; k < kc; ++k) panel[k * nr + j] = src[k];
       }
     }
   }

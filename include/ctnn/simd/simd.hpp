@@ -5,3 +5,4 @@
 #include <ctnn/simd/aligned_buffer.hpp>
 #include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
+#include <ctnn/simd/transpose.hpp>

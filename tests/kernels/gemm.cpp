@@ -1,0 +1,484 @@
+// Tests of kernels::gemm against a scalar reference in double: every transposition of A and
+// B (the three products of training are A·B, A·Bᵀ and Aᵀ·B), overwrite and accumulate, the
+// fused epilogue and prologue, several cache blocks in every loop, and workspace reuse.
+// Each product runs for every instruction set the build can execute (see for_each_arch).
+#include "support.hpp"
+
+#include <ctnn/kernels/gemm.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using namespace ctnn_test;
+namespace kernels = ctnn::kernels;
+namespace simd = ctnn::simd;
+
+/// Small blocks, so that products of a few dozen rows and columns run every loop of the
+/// blocked kernel several times: depth blocks of one aligned block (16 floats, 8 doubles),
+/// two register tiles of rows per row block and two micro-panels per column block. `Mr` and
+/// `Packs` change the register tile (0: the default one).
+template <class T, class Arch, std::size_t Mr = 0, std::size_t Packs = 0>
+struct small_blocking {
+  using base = kernels::gemm_blocking<T, Arch>;
+  static constexpr std::size_t registers = base::registers;
+  static constexpr std::size_t packs = Packs == 0 ? base::packs : Packs;
+  static constexpr std::size_t mr = Mr == 0 ? base::mr : Mr;
+  static constexpr std::size_t nr = packs * simd::width<T, Arch>;
+  static constexpr std::size_t kc = simd::block<T>;
+  static constexpr std::size_t mc = 2 * mr;
+  static constexpr std::size_t nc = 2 * nr;
+};
+
+/// Blockings chosen per instruction set (a register tile is only valid for its pack width).
+struct default_blocks {
+  template <class T, class Arch>
+  using type = kernels::gemm_blocking<T, Arch>;
+};
+template <std::size_t Mr = 0, std::size_t Packs = 0>
+struct small_blocks {
+  template <class T, class Arch>
+  using type = small_blocking<T, Arch, Mr, Packs>;
+};
+
+struct logs {
+  failure_log values, padding, outside, calls, offsets, reuse;
+};
+
+const char* product_name(bool ta, bool tb) {
+  return ta ? (tb ? "C = Aᵀ·Bᵀ" : "C = Aᵀ·B (weights: dW = Xᵀ·dZ)")
+            : (tb ? "C = A·Bᵀ (backward: dX = dZ·Wᵀ)" : "C = A·B (forward: Z = X·W)");
+}
+
+template <class T, class Arch, class Blocking>
+std::string describe(const char* what, bool ta, bool tb, std::size_t m, std::size_t n,
+                     std::size_t k) {
+  std::ostringstream s;
+  s << '[' << Arch::name() << ' ' << type_name<T> << ", mr " << Blocking::mr << " nr "
+    << Blocking::nr << " kc " << Blocking::kc << " mc " << Blocking::mc << " nc " << Blocking::nc
+    << "] " << what << ' ' << product_name(ta, tb) << ", m = " << m << ", n = " << n
+    << ", k = " << k;
+  return s.str();
+}
+
+/// The operands of one product, logical and stored in each orientation.
+template <class T>
+struct operands {
+  dense a, b;
+  matrix<T> a_rows, a_cols, b_rows, b_cols;  // stored as is, and transposed
+  product_reference ref;
+
+  operands(dense a_, dense b_)
+      : a(std::move(a_)), b(std::move(b_)), a_rows(store<T>(a, false)),
+        a_cols(store<T>(a, true)), b_rows(store<T>(b, false)), b_cols(store<T>(b, true)),
+        ref(reference_product(a, b)) {}
+
+  const matrix<T>& stored_a(bool transposed) const { return transposed ? a_cols : a_rows; }
+  const matrix<T>& stored_b(bool transposed) const { return transposed ? b_cols : b_rows; }
+};
+
+template <class T>
+operands<T> random_operands(std::size_t m, std::size_t n, std::size_t k, uniform& u) {
+  dense a = random_dense<T>(m, k, u);
+  dense b = random_dense<T>(k, n, u);
+  return operands<T>(std::move(a), std::move(b));
+}
+
+/// C = op(A)·op(B), or C = C0 + op(A)·op(B) when `c0` is given, through the default
+/// epilogue. C's valid lanes start as NaN when overwritten (they must not be read), and two
+/// sentinel rows follow C (they must not be written). Returns C.
+template <class T, class Arch, class Blocking = kernels::gemm_blocking<T, Arch>>
+matrix<T> check_gemm(const operands<T>& p, bool ta, bool tb, const dense* c0,
+                     kernels::gemm_workspace<T>& workspace, logs& log) {
+  const std::size_t m = p.a.rows, n = p.b.cols, k = p.a.cols;
+  matrix<T> c(m, n, 2);
+  c.fill_extra_rows(sentinel<T>);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) c(i, j) = c0 != nullptr ? T((*c0)(i, j)) : poison<T>;
+
+  kernels::gemm<T, Arch, Blocking>(m, n, k, p.stored_a(ta).operand(ta), p.stored_b(tb).operand(tb),
+                                   c.output(), workspace, kernels::store_result<T>{c.output()},
+                                   kernels::unchanged{}, c0 != nullptr);
+
+  const std::string where =
+      describe<T, Arch, Blocking>(c0 != nullptr ? "accumulate" : "overwrite", ta, tb, m, n, k);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      const double want = p.ref.value(i, j) + (c0 != nullptr ? (*c0)(i, j) : 0.0);
+      const double magnitude =
+          p.ref.magnitude(i, j) + (c0 != nullptr ? std::abs((*c0)(i, j)) : 0.0);
+      const double bound = sum_bound<T>(k + 1, magnitude);
+      if (!close(c(i, j), want, bound))
+        log.values.add(where, ": C(", i, ", ", j, ") = ", c(i, j), ", expected ", want, " ± ",
+                       bound);
+    }
+  check_padding(c, log.padding, where);
+  check_extra_rows(c, sentinel<T>, log.outside, where);
+  return c;
+}
+
+/// Overwrite and accumulate, for each transposition and instruction set.
+template <class T, class Blocks = default_blocks>
+void check_all(const operands<T>& p, const dense& c0, kernels::gemm_workspace<T>& workspace,
+               logs& log) {
+  for (const bool ta : {false, true})
+    for (const bool tb : {false, true})
+      for_each_arch([&]<class Arch>() {
+        using B = typename Blocks::template type<T, Arch>;
+        (void)check_gemm<T, Arch, B>(p, ta, tb, nullptr, workspace, log);
+        (void)check_gemm<T, Arch, B>(p, ta, tb, &c0, workspace, log);
+      });
+}
+
+template <class V>
+V sigmoid(const V& z) {
+  const V one = simd::broadcast<V>(1);
+  return one / (one + simd::exp(-z));
+}
+
+double sigmoid_ref(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+/// The forward pass of a dense layer in one product: Z = op(A)·op(B) + bias and
+/// Act = σ(Z), both stored by the epilogue (Z is what backward needs). C is Z itself, as in
+/// a layer, so for deep products Z also holds the partial sums between depth blocks.
+template <class T, class Arch, class Blocking = kernels::gemm_blocking<T, Arch>>
+void check_forward(const operands<T>& p, bool ta, bool tb, const dense& bias_values,
+                   kernels::gemm_workspace<T>& workspace, logs& log) {
+  const std::size_t m = p.a.rows, n = p.b.cols, k = p.a.cols;
+  const std::string where = describe<T, Arch, Blocking>("epilogue σ(C + bias)", ta, tb, m, n, k);
+  const matrix<T> bias = store<T>(bias_values, false);
+  matrix<T> z(m, n, 2), act(m, n, 2);
+  for (matrix<T>* out : {&z, &act}) {
+    out->fill_extra_rows(sentinel<T>);
+    out->fill([] { return poison<T>; });
+  }
+  epilogue_calls calls(m, n, simd::width<T, Arch>);
+
+  kernels::gemm<T, Arch, Blocking>(
+      m, n, k, p.stored_a(ta).operand(ta), p.stored_b(tb).operand(tb), z.output(), workspace,
+      [&](std::size_t row, std::size_t col, auto sum, std::size_t valid) {
+        using V = decltype(sum);
+        if (!calls.record(row, col, valid, log.calls, where)) return;
+        const V pre = sum + simd::load<V>(bias.data() + col);
+        kernels::store_row_part(z.data() + row * z.stride + col, pre, valid);
+        kernels::store_row_part(act.data() + row * act.stride + col, sigmoid(pre), valid);
+      });
+
+  calls.check(log.calls, where);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      const double want = p.ref.value(i, j) + bias_values(0, j);
+      const double bound = sum_bound<T>(k + 1, p.ref.magnitude(i, j) + std::abs(bias_values(0, j)));
+      if (!close(z(i, j), want, bound))
+        log.values.add(where, ": Z(", i, ", ", j, ") = ", z(i, j), ", expected ", want, " ± ",
+                       bound);
+      const double want_act = sigmoid_ref(want), bound_act = 0.25 * bound + 8 * eps<T>;
+      if (!close(act(i, j), want_act, bound_act))
+        log.values.add(where, ": σ(Z)(", i, ", ", j, ") = ", act(i, j), ", expected ", want_act,
+                       " ± ", bound_act);
+    }
+  for (const matrix<T>* out : {&z, &act}) {
+    check_padding(*out, log.padding, where, out == &z ? " in Z" : " in σ(Z)");
+    check_extra_rows(*out, sentinel<T>, log.outside, where, out == &z ? " in Z" : " in σ(Z)");
+  }
+}
+
+/// The backward pass: C = op(dA ⊙ σ′(Z))·op(B), with dA ⊙ σ′(Z) formed by the prologue while
+/// A is packed. Z is stored in the same orientation as dA and read at the prologue's offsets.
+template <class T, class Arch, class Blocking = kernels::gemm_blocking<T, Arch>>
+void check_backward(const operands<T>& p, bool ta, bool tb, const matrix<T>& z,
+                    const product_reference& ref, kernels::gemm_workspace<T>& workspace, logs& log) {
+  const std::size_t m = p.a.rows, n = p.b.cols, k = p.a.cols;
+  const std::string where = describe<T, Arch, Blocking>("prologue dA ⊙ σ′(Z)", ta, tb, m, n, k);
+  matrix<T> c(m, n, 2);
+  c.fill_extra_rows(sentinel<T>);
+  c.fill([] { return poison<T>; });
+
+  kernels::gemm<T, Arch, Blocking>(
+      m, n, k, p.stored_a(ta).operand(ta), p.stored_b(tb).operand(tb), c.output(), workspace,
+      kernels::store_result<T>{c.output()}, [&](auto value, std::size_t offset) {
+        using V = decltype(value);
+        if (offset + simd::lanes<V> > z.buffer.size()) {
+          log.offsets.add(where, ": prologue offset ", offset, " + ", simd::lanes<V>,
+                          " lanes beyond A's storage of ", z.buffer.size(), " elements");
+          return value;
+        }
+        const V s = sigmoid(simd::load_unaligned<V>(z.data() + offset));
+        return value * (s * (simd::broadcast<V>(1) - s));
+      });
+
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      // Each term also carries the rounding of σ′(z) in T (1 − s loses up to
+      // eps/σ(−3) ≈ 21 eps for |z| ≤ 3): 32 more terms' worth of error.
+      const double bound = sum_bound<T>(k + 32, ref.magnitude(i, j));
+      if (!close(c(i, j), ref.value(i, j), bound))
+        log.values.add(where, ": C(", i, ", ", j, ") = ", c(i, j), ", expected ", ref.value(i, j),
+                       " ± ", bound);
+    }
+  check_padding(c, log.padding, where);
+  check_extra_rows(c, sentinel<T>, log.outside, where);
+}
+
+template <class T>
+std::size_t tall_rows() {
+  // Several row blocks (mc) of the default blocking, the last one partial.
+  return 2 * kernels::gemm_blocking<T>::mc + 37;
+}
+
+void report(const logs& log) {
+  CTNN_CHECK_LOG(log.values);
+  CTNN_CHECK_LOG(log.padding);
+  CTNN_CHECK_LOG(log.outside);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("gemm: C = op(A)·op(B) and C += op(A)·op(B) for every transposition, "
+                   "all sizes 1..129 in m, n and k",
+                   "[kernels][gemm]", float, double) {
+  using T = TestType;
+  uniform u(11, -1, 1);
+  kernels::gemm_workspace<T> workspace;  // one for all: reused across sizes throughout
+  logs log;
+  for (const std::size_t m : odd_sizes)
+    for (const std::size_t n : odd_sizes)
+      for (const std::size_t k : odd_sizes) {
+        const auto p = random_operands<T>(m, n, k, u);
+        const dense c0 = random_dense<T>(m, n, u);
+        check_all<T>(p, c0, workspace, log);
+      }
+  report(log);
+}
+
+TEMPLATE_TEST_CASE("gemm: several depth blocks (k > kc) and row blocks (m > mc)",
+                   "[kernels][gemm]", float, double) {
+  using T = TestType;
+  uniform u(12, -1, 1);
+  kernels::gemm_workspace<T> workspace;
+  logs log;
+  // Every size in m and n with both deep k, each m paired with two n (every n twice), and
+  // a tall m beyond two row blocks.
+  constexpr std::size_t count = std::size(odd_sizes);
+  for (const std::size_t k : deep_sizes) {
+    for (std::size_t i = 0; i < count; ++i)
+      for (const std::size_t shift : {0, 3}) {
+        const std::size_t m = odd_sizes[i], n = odd_sizes[(i + shift + (k == 600)) % count];
+        const auto p = random_operands<T>(m, n, k, u);
+        check_all<T>(p, random_dense<T>(m, n, u), workspace, log);
+      }
+    for (const std::size_t n : {std::size_t{17}, std::size_t{129}}) {
+      const std::size_t m = tall_rows<T>();
+      const auto p = random_operands<T>(m, n, k, u);
+      check_all<T>(p, random_dense<T>(m, n, u), workspace, log);
+    }
+  }
+  report(log);
+}
+
+TEMPLATE_TEST_CASE("gemm: small blocks run every loop several times (all sizes, odd tiles)",
+                   "[kernels][gemm]", float, double) {
+  using T = TestType;
+  uniform u(13, -1, 1);
+  kernels::gemm_workspace<T> workspace;
+  logs log;
+  // A Latin square: every (m, n) pair once, each k once per m and once per n.
+  constexpr std::size_t count = std::size(odd_sizes);
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::size_t m = odd_sizes[i], n = odd_sizes[j], k = odd_sizes[(i + j) % count];
+      const auto p = random_operands<T>(m, n, k, u);
+      const dense c0 = random_dense<T>(m, n, u);
+      check_all<T, small_blocks<>>(p, c0, workspace, log);
+      check_all<T, small_blocks<3, 1>>(p, c0, workspace, log);
+      check_all<T, small_blocks<1, 3>>(p, c0, workspace, log);
+    }
+  report(log);
+}
+
+TEMPLATE_TEST_CASE("gemm: more columns than one column block (n > nc)", "[kernels][gemm]",
+                   float, double) {
+  using T = TestType;
+  uniform u(14, -1, 1);
+  kernels::gemm_workspace<T> workspace;
+  logs log;
+  const std::size_t n = kernels::gemm_blocking<T>::nc + 37;
+  for (const std::size_t k : {std::size_t{17}, std::size_t{300}}) {
+    const auto p = random_operands<T>(3, n, k, u);
+    check_all<T>(p, random_dense<T>(3, n, u), workspace, log);
+  }
+  report(log);
+}
+
+TEMPLATE_TEST_CASE("gemm: fused epilogue stores C + bias and σ(C + bias) once per pack",
+                   "[kernels][gemm][epilogue]", float, double) {
+  using T = TestType;
+  uniform u(15, -1, 1);
+  kernels::gemm_workspace<T> workspace;
+  logs log;
+  constexpr std::size_t count = std::size(odd_sizes);
+  const auto run = [&](std::size_t m, std::size_t n, std::size_t k) {
+    const auto p = random_operands<T>(m, n, k, u);
+    const dense bias = random_dense<T>(1, n, u);
+    for (const bool ta : {false, true})
+      for (const bool tb : {false, true})
+        for_each_arch([&]<class Arch>() {
+          check_forward<T, Arch>(p, ta, tb, bias, workspace, log);
+          check_forward<T, Arch, small_blocking<T, Arch>>(p, ta, tb, bias, workspace, log);
+        });
+  };
+  // Every (m, n) pair; k runs through all sizes along the diagonals, plus deep products.
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t j = 0; j < count; ++j) run(odd_sizes[i], odd_sizes[j], odd_sizes[(i + j) % count]);
+  for (std::size_t i = 0; i < count; ++i) run(odd_sizes[i], odd_sizes[(i + 2) % count], 300);
+  run(tall_rows<T>(), 37, 600);
+  report(log);
+  CTNN_CHECK_LOG(log.calls);
+}
+
+TEMPLATE_TEST_CASE("gemm: fused prologue multiplies A by σ′(Z) while packing",
+                   "[kernels][gemm][prologue]", float, double) {
+  using T = TestType;
+  uniform u(16, -1, 1), uz(17, -3, 3);
+  kernels::gemm_workspace<T> workspace;
+  logs log;
+  constexpr std::size_t count = std::size(odd_sizes);
+  const auto run = [&](std::size_t m, std::size_t n, std::size_t k) {
+    const auto p = random_operands<T>(m, n, k, u);
+    const dense z = random_dense<T>(m, k, uz);
+    dense dz(m, k);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t q = 0; q < k; ++q) {
+        const double s = sigmoid_ref(z(i, q));
+        dz(i, q) = p.a(i, q) * s * (1 - s);
+      }
+    const product_reference ref = reference_product(dz, p.b);
+    for (const bool ta : {false, true}) {
+      const matrix<T> z_stored = store<T>(z, ta);
+      for (const bool tb : {false, true})
+        for_each_arch([&]<class Arch>() {
+          check_backward<T, Arch>(p, ta, tb, z_stored, ref, workspace, log);
+          check_backward<T, Arch, small_blocking<T, Arch>>(p, ta, tb, z_stored, ref, workspace, log);
+          check_backward<T, Arch, small_blocking<T, Arch, 3, 1>>(p, ta, tb, z_stored, ref,
+                                                                workspace, log);
+        });
+    }
+  };
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t j = 0; j < count; ++j) run(odd_sizes[i], odd_sizes[j], odd_sizes[(i + j) % count]);
+  for (std::size_t i = 0; i < count; ++i) run(odd_sizes[i], odd_sizes[(i + 4) % count], 600);
+  run(tall_rows<T>(), 17, 300);
+  report(log);
+  CTNN_CHECK_LOG(log.offsets);
+}
+
+TEMPLATE_TEST_CASE("gemm: a workspace reused across sizes and blockings gives the results of a "
+                   "fresh one",
+                   "[kernels][gemm][workspace]", float, double) {
+  using T = TestType;
+  using arch = simd::default_arch;
+  uniform u(18, -1, 1);
+  kernels::gemm_workspace<T> reused;
+  logs log;
+  struct size3 {
+    std::size_t m, n, k;
+  };
+  // Large first (the workspace then only shrinks in use), then growing again in m, n, k.
+  const size3 sizes[] = {{129, 129, 600}, {1, 1, 1},   {37, 100, 17}, {3, 129, 64},
+                         {100, 37, 129},  {1, 3, 300}, {tall_rows<T>(), 17, 37},
+                         {129, 64, 300},  {17, 1, 3},  {64, 129, 600}};
+  std::size_t round = 0;
+  for (const size3& s : sizes) {
+    const auto p = random_operands<T>(s.m, s.n, s.k, u);
+    const dense c0 = random_dense<T>(s.m, s.n, u);
+    const bool ta = round % 2 == 1, tb = round / 2 % 2 == 1, accumulate = round % 3 == 0;
+    ++round;
+    const auto compare = [&]<class Blocking>(const matrix<T>& got) {
+      kernels::gemm_workspace<T> fresh;
+      logs fresh_log;
+      const matrix<T> want =
+          check_gemm<T, arch, Blocking>(p, ta, tb, accumulate ? &c0 : nullptr, fresh, fresh_log);
+      for (std::size_t i = 0; i < s.m; ++i)
+        for (std::size_t j = 0; j < s.n; ++j)
+          if (!(got(i, j) == want(i, j)))
+            log.reuse.add(describe<T, arch, Blocking>("reused workspace", ta, tb, s.m, s.n, s.k),
+                          ": C(", i, ", ", j, ") = ", got(i, j), ", with a fresh workspace ",
+                          want(i, j));
+    };
+    using dflt = kernels::gemm_blocking<T, arch>;
+    using small = small_blocking<T, arch>;
+    const dense* c = accumulate ? &c0 : nullptr;
+    compare.template operator()<dflt>(check_gemm<T, arch, dflt>(p, ta, tb, c, reused, log));
+    compare.template operator()<small>(check_gemm<T, arch, small>(p, ta, tb, c, reused, log));
+    compare.template operator()<dflt>(check_gemm<T, arch, dflt>(p, ta, tb, c, reused, log));
+  }
+  report(log);
+  CTNN_CHECK_LOG(log.reuse);
+}
+
+TEMPLATE_TEST_CASE("gemm: empty products (k = 0, m = 0, n = 0)", "[kernels][gemm]", float,
+                   double) {
+  using T = TestType;
+  uniform u(19, -1, 1);
+  kernels::gemm_workspace<T> workspace;
+  logs log;
+  for_each_arch([&]<class Arch>() {
+    for (const std::size_t m : odd_sizes)
+      for (const std::size_t n : odd_sizes)
+        for (const bool accumulate : {false, true}) {
+          // k = 0: C becomes zero, or keeps its values with accumulate, through the epilogue.
+          const std::string where = describe<T, Arch, kernels::gemm_blocking<T, Arch>>(
+              accumulate ? "accumulate" : "overwrite", false, false, m, n, 0);
+          const matrix<T> a(m, 1), b(1, n);
+          matrix<T> c(m, n, 2);
+          c.fill_extra_rows(sentinel<T>);
+          const dense c0 = random_dense<T>(m, n, u);
+          for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j) c(i, j) = accumulate ? T(c0(i, j)) : poison<T>;
+          epilogue_calls calls(m, n, simd::width<T, Arch>);
+          kernels::gemm<T, Arch>(m, n, 0, a.operand(), b.operand(), c.output(), workspace,
+                                 [&](std::size_t row, std::size_t col, auto sum, std::size_t valid) {
+                                   if (calls.record(row, col, valid, log.calls, where))
+                                     kernels::store_row_part(c.data() + row * c.stride + col,
+                                                             sum, valid);
+                                 },
+                                 kernels::unchanged{}, accumulate);
+          calls.check(log.calls, where);
+          for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j)
+              if (!(c(i, j) == (accumulate ? T(c0(i, j)) : T(0))))
+                log.values.add(where, ": C(", i, ", ", j, ") = ", c(i, j));
+          check_padding(c, log.padding, where);
+          check_extra_rows(c, sentinel<T>, log.outside, where);
+        }
+    // m = 0 or n = 0: nothing is written and the epilogue is not called.
+    for (const std::size_t n : odd_sizes) {
+      const matrix<T> a(1, 17), b(17, n);
+      // No valid rows: every row of C is an extra row, all sentinels.
+      matrix<T> c(0, n, n + 2), ct(0, 1, n + 2);
+      c.fill_extra_rows(sentinel<T>);
+      ct.fill_extra_rows(sentinel<T>);
+      const auto no_call = [&](std::size_t row, std::size_t col, auto, std::size_t valid) {
+        log.calls.add("[", Arch::name(), "] empty product: epilogue called at (", row, ", ", col,
+                      "), valid ", valid);
+      };
+      kernels::gemm<T, Arch>(0, n, 17, a.operand(), b.operand(), c.output(), workspace, no_call);
+      kernels::gemm<T, Arch>(n, 0, 17, b.operand(true), a.operand(true),
+                             {ct.data(), simd::block<T>}, workspace, no_call);
+      check_extra_rows(c, sentinel<T>, log.outside, "m = 0");
+      check_extra_rows(ct, sentinel<T>, log.outside, "n = 0");
+    }
+  });
+  report(log);
+  CTNN_CHECK_LOG(log.calls);
+}
