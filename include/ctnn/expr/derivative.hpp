@@ -154,7 +154,7 @@ struct rule<ops::divide, A, B> {  // (u/v)' = (u'v − uv') / v², or u'/v for a
     const auto& u = n.args.first;
     const auto& v = n.args.rest.first;
     const auto dv = derivative(v);
-    if constexpr (is_zero<decltype(dv)>)
+    if constexpr (is_zero<std::remove_const_t<decltype(dv)>>)  // decltype keeps the const
       return quotient(derivative(u), v);
     else
       return quotient(difference(times(derivative(u), v), times(u, dv)),

@@ -123,7 +123,8 @@ using detail::min;
 /// them a scalar). The operators reject the other cases with a message naming both shapes.
 template <class L, class R>
 inline constexpr bool elementwise_compatible_v =
-    detail::operand<L> && detail::operand<R> && detail::same_shapes<L, R> &&
+    detail::operand<L> && detail::operand<R> &&
+    (detail::expression_type<L> || detail::expression_type<R>) && detail::same_shapes<L, R> &&
     detail::same_scalars<L, R>;
 
 }  // namespace ctnn

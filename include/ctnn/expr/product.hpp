@@ -120,7 +120,8 @@ struct product : expression_base {
   [[nodiscard]] V eval(const fused_position<V>& position) const noexcept {
     return position.sum;
   }
-  [[nodiscard]] static constexpr std::size_t rows() noexcept { return rows_; }
+  /// Rows of the result: 1 for `W * a` (a vector), R for `A * B`.
+  [[nodiscard]] static constexpr std::size_t rows() noexcept { return layout<shape_type>::rows; }
   [[nodiscard]] bool reads(const memory_range& range) const noexcept {
     return lhs.reads(range) || rhs.reads(range);
   }

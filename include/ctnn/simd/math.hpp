@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn::simd {
 
@@ -121,10 +122,20 @@ template <class V>
 /// horizontal sums of `width` packs at once, cheaper than `width` calls of `sum`.
 template <class V>
 [[nodiscard]] inline V transpose_sum(const V* rows) noexcept {
-  if constexpr (is_pack<V>)
+  if constexpr (is_pack<V> && std::is_same_v<lane_t<V>, float> && V::size == 16) {
+    // xsimd's AVX-512 haddp for float (8.1, and the same code upstream) returns the sums of
+    // rows 2, 3, 10, 11 in lanes 4, 5, 12, 13 and the other way round. The swap is its own
+    // inverse, so handing it the rows in swapped order puts each sum in its own lane.
+    // tests/simd/math.cpp checks the lane order.
+    const V swapped[16] = {rows[0], rows[1], rows[4],  rows[5],  rows[2],  rows[3],
+                           rows[6], rows[7], rows[8],  rows[9],  rows[12], rows[13],
+                           rows[10], rows[11], rows[14], rows[15]};
+    return xsimd::haddp(swapped);
+  } else if constexpr (is_pack<V>) {
     return xsimd::haddp(rows);
-  else
+  } else {
     return rows[0];
+  }
 }
 
 /// True when every lane of `a` is finite (neither infinite nor NaN).

@@ -125,13 +125,17 @@ class batch_matrix : public detail::tensor_base<batch_matrix<T, Cols>, T, batch_
     detail::evaluate(*this, e);
   }
 
-  /// Evaluates `e` into this batch, first resizing it to `e`'s row count. `e` may read it.
+  /// Evaluates `e` into this batch, first resizing it to `e`'s row count (allocating only
+  /// beyond the capacity). `e` may read it.
   template <detail::expression_type E>
     requires(!std::is_same_v<std::remove_cvref_t<E>, batch_matrix>)
   batch_matrix& operator=(const E& e) {
     if (e.rows() != rows_) {
-      batch_matrix result(e);  // e may read *this: evaluate before replacing the storage
-      return *this = std::move(result);
+      if (e.rows() > capacity() || e.reads(this->storage())) {
+        batch_matrix result(e);  // e may read *this: evaluate before replacing the storage
+        return *this = std::move(result);
+      }
+      resize(e.rows());  // within the capacity: no allocation
     }
     detail::evaluate(*this, e);
     return *this;

@@ -44,12 +44,14 @@ class matrix : public detail::tensor_base<matrix<T, R, C>, T, shape<R, C>> {
 
   /// The `R * C` elements, row by row (a compile-time check of the count).
   template <class... S>
-    requires(sizeof...(S) > 0 && (std::is_arithmetic_v<S> && ...))
+    requires(sizeof...(S) > 0 && std::conjunction_v<std::is_arithmetic<S>...>)
   constexpr matrix(S... values) noexcept {  // NOLINT(google-explicit-constructor)
     static_assert(diagnostic::tensor_of_elements<R * C>::template initialised_with_values<
                   sizeof...(S)>::reported);
-    std::size_t i = 0;
-    ((values_[i / C * row_stride + i % C] = static_cast<T>(values), ++i), ...);
+    // An array and a loop, not fold expressions: clang rejects folds over more than 256
+    // operands (its bracket depth), and weight matrices have more values than that.
+    const T list[] = {static_cast<T>(values)...};
+    for (std::size_t i = 0; i < sizeof...(S); ++i) values_[i / C * row_stride + i % C] = list[i];
   }
 
   /// Evaluates `e` (of shape `shape<R, C>`), for example a product `A * B`.
@@ -83,7 +85,12 @@ class matrix : public detail::tensor_base<matrix<T, R, C>, T, shape<R, C>> {
   [[nodiscard]] constexpr const T* data() const noexcept { return values_.data(); }
 
   /// Element-wise equality (exact).
-  friend constexpr bool operator==(const matrix&, const matrix&) = default;
+  // Not defaulted: a defaulted == would first compare the tensor_base subobjects, and the
+  // only == that lookup finds for them is this one, reached through the implicit
+  // constructor from an expression (tensor_base is one), so it would not compile.
+  friend constexpr bool operator==(const matrix& a, const matrix& b) noexcept {
+    return a.values_ == b.values_;
+  }
 
  private:
   alignas(simd::alignment) std::array<T, R * row_stride> values_{};

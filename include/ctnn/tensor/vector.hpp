@@ -43,12 +43,14 @@ class vector : public detail::tensor_base<vector<T, N>, T, shape<N>> {
 
   /// The elements, in order; their number must be `N` (a compile-time check).
   template <class... S>
-    requires(sizeof...(S) > 0 && (std::is_arithmetic_v<S> && ...))
+    requires(sizeof...(S) > 0 && std::conjunction_v<std::is_arithmetic<S>...>)
   constexpr vector(S... values) noexcept {  // NOLINT(google-explicit-constructor): {1, 2, 3}
     static_assert(diagnostic::tensor_of_elements<N>::template initialised_with_values<
                   sizeof...(S)>::reported);
-    std::size_t i = 0;
-    ((values_[i++] = static_cast<T>(values)), ...);
+    // An array and a loop, not fold expressions: clang rejects folds over more than 256
+    // operands (its bracket depth).
+    const T list[] = {static_cast<T>(values)...};
+    for (std::size_t i = 0; i < sizeof...(S); ++i) values_[i] = list[i];
   }
 
   /// Copies `N` values.
@@ -100,7 +102,12 @@ class vector : public detail::tensor_base<vector<T, N>, T, shape<N>> {
   [[nodiscard]] constexpr const T* end() const noexcept { return values_.data() + N; }
 
   /// Element-wise equality (exact).
-  friend constexpr bool operator==(const vector&, const vector&) = default;
+  // Not defaulted: a defaulted == would first compare the tensor_base subobjects, and the
+  // only == that lookup finds for them is this one, reached through the implicit
+  // constructor from an expression (tensor_base is one), so it would not compile.
+  friend constexpr bool operator==(const vector& a, const vector& b) noexcept {
+    return a.values_ == b.values_;
+  }
 
  private:
   alignas(simd::alignment) std::array<T, simd::padded_size<T, N>> values_{};
