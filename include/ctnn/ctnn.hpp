@@ -12,7 +12,10 @@
 #include <ctnn/error.hpp>
 #include <ctnn/expr/expr.hpp>
 #include <ctnn/fwd.hpp>
+#include <ctnn/io/idx.hpp>
 #include <ctnn/kernels/kernels.hpp>
+#include <ctnn/nn/nn.hpp>
 #include <ctnn/simd/simd.hpp>
 #include <ctnn/tensor/tensor.hpp>
+#include <ctnn/train/train.hpp>
 #include <ctnn/version.hpp>

@@ -74,4 +74,97 @@ struct tensor_of_elements {
   };
 };
 
+// ---------------------------------------------------------------------------------------------
+// Networks
+
+/// A network's first layer must be `ctnn::input<N>`, which gives the size of its input.
+template <class FirstLayer, bool IsInput>
+struct network_must_start_with_input_but_starts_with {
+  static_assert(IsInput, "the first layer of a network must be ctnn::input<N>");
+  static constexpr bool reported = true;
+};
+
+/// `dense<In, N, f>` states its input count `In`; it must equal the previous layer's size.
+/// Layers are counted from 1 (the layer after `input<N>`).
+template <std::size_t Layer>
+struct dense_layer {
+  template <std::size_t DeclaredInputs>
+  struct declares_inputs {
+    template <std::size_t PreviousOutputs>
+    struct but_previous_layer_has_outputs {
+      static_assert(DeclaredInputs == PreviousOutputs,
+                    "a dense layer's explicit input count must equal the previous layer's size");
+      static constexpr bool reported = true;
+    };
+  };
+  /// Softmax normalises a whole layer; ctnn allows it only as the output layer, where its
+  /// gradient with cross-entropy is P − Y.
+  template <bool IsOutput>
+  struct uses_softmax_but_is_not_the_output_layer {
+    static_assert(IsOutput, "softmax can only be the activation of the last layer");
+    static constexpr bool reported = true;
+  };
+};
+
+/// `dense<N, f>` needs N ≥ 1.
+template <std::size_t Outputs>
+struct dense_layer_needs_at_least_one_output {
+  static_assert(Outputs > 0, "a dense layer needs at least one output (dense<0, ...>)");
+  static constexpr bool reported = true;
+};
+
+/// The argument after the sizes of `dense<...>` must be an activation (`ctnn::relu`,
+/// `ctnn::activation<expr>`, ...).
+template <class Argument, bool IsActivation>
+struct dense_activation_argument_is_not_an_activation {
+  static_assert(IsActivation,
+                "the last argument of dense<N, f> must be an activation such as ctnn::relu, "
+                "ctnn::sigmoid or ctnn::activation<expr>");
+  static constexpr bool reported = true;
+};
+
+/// `dense<...>`'s arguments are `N, f`, `In, N, f`, optionally followed by `ctnn::no_bias`.
+template <bool Valid, auto... Arguments>
+struct dense_arguments_must_be_size_then_activation_but_are {
+  static_assert(Valid, "write dense<N, activation> or dense<In, N, activation>, "
+                       "optionally followed by ctnn::no_bias");
+  static constexpr bool reported = true;
+};
+
+/// A network's input (a vector, a batch or a dataset) must have `input_size` columns.
+template <std::size_t NetworkInputs>
+struct network_input_size_is {
+  template <std::size_t Given>
+  struct but_given_input_has_size {
+    static_assert(NetworkInputs == Given, "the input's size must equal the network's input_size");
+    static constexpr bool reported = true;
+  };
+};
+
+/// A dataset's targets must have `output_size` columns.
+template <std::size_t NetworkOutputs>
+struct network_output_size_is {
+  template <std::size_t Given>
+  struct but_dataset_targets_have_size {
+    static_assert(NetworkOutputs == Given,
+                  "the dataset's targets must have the network's output_size columns");
+    static constexpr bool reported = true;
+  };
+};
+
+/// Some losses need a particular output activation: cross_entropy needs softmax,
+/// binary_cross_entropy needs sigmoid (their gradient is then P − Y).
+template <class Loss>
+struct loss {
+  template <class NeededActivation>
+  struct needs_output_activation {
+    template <class OutputActivation>
+    struct but_output_layer_has {
+      static_assert(std::is_same_v<NeededActivation, OutputActivation>,
+                    "this loss does not fit the output layer's activation");
+      static constexpr bool reported = true;
+    };
+  };
+};
+
 }  // namespace ctnn::diagnostic

@@ -1,0 +1,112 @@
+#pragma once
+/// @file
+/// Losses: `ctnn::mae`, `ctnn::mse`, `ctnn::cross_entropy`, `ctnn::binary_cross_entropy`.
+///
+/// Each loss is a mean over a batch. Its element-wise `value` and `gradient` (with respect to
+/// the network's output p) are written once for packs and scalars and shared by the fused and
+/// the naive policy. The two losses that pair with an output activation also give the loss
+/// from the logits z, numerically stable, and their gradient with respect to z: P − Y.
+
+#include <ctnn/expr/activation.hpp>
+#include <ctnn/simd/math.hpp>
+#include <ctnn/simd/pack.hpp>
+
+#include <cstddef>
+#include <limits>
+#include <type_traits>
+
+namespace ctnn {
+
+/// Mean absolute error: the mean over samples and outputs of |p − y|.
+struct mae {
+  static constexpr bool mean_over_outputs = true;
+  template <class V>
+  [[nodiscard]] static V value(const V& p, const V& y) noexcept {
+    return simd::abs(p - y);
+  }
+  /// ∂|p − y|/∂p = sign(p − y) (0 where p = y).
+  template <class V>
+  [[nodiscard]] static V gradient(const V& p, const V& y) noexcept {
+    using T = simd::lane_t<V>;
+    return simd::select(p > y, V(T(1)), simd::select(p < y, V(T(-1)), V(T(0))));
+  }
+};
+
+/// Mean squared error: the mean over samples and outputs of (p − y)².
+struct mse {
+  static constexpr bool mean_over_outputs = true;
+  template <class V>
+  [[nodiscard]] static V value(const V& p, const V& y) noexcept {
+    const V d = p - y;
+    return d * d;
+  }
+  template <class V>
+  [[nodiscard]] static V gradient(const V& p, const V& y) noexcept {
+    return (p - y) * V(simd::lane_t<V>(2));
+  }
+};
+
+/// Cross-entropy of a softmax output with one-hot (or probability) targets: the mean over
+/// samples of −Σ_j y_j log p_j. It needs a `ctnn::softmax` output layer; computed from the
+/// logits z as Σ_j y_j (logsumexp(z) − z_j), and its gradient with respect to z is P − Y.
+struct cross_entropy {
+  static constexpr bool mean_over_outputs = false;
+  using output_activation = activations::softmax;
+  /// −y log p, for the naive policy's reference path (p clamped away from 0).
+  template <class V>
+  [[nodiscard]] static V value(const V& p, const V& y) noexcept {
+    using T = simd::lane_t<V>;
+    return -y * simd::log(simd::max(p, V(std::numeric_limits<T>::min())));
+  }
+};
+
+/// Binary cross-entropy of a sigmoid output: the mean over samples and outputs of
+/// −(y log p + (1 − y) log(1 − p)). It needs a `ctnn::sigmoid` output layer; computed from the
+/// logits z as max(z, 0) − z y + log(1 + e^−|z|), and its gradient with respect to z is P − Y.
+struct binary_cross_entropy {
+  static constexpr bool mean_over_outputs = true;
+  using output_activation = activations::sigmoid;
+  /// −(y log p + (1 − y) log(1 − p)), for the naive policy's reference path (p clamped
+  /// away from 0 and 1).
+  template <class V>
+  [[nodiscard]] static V value(const V& p, const V& y) noexcept {
+    using T = simd::lane_t<V>;
+    const V tiny(std::numeric_limits<T>::min());
+    return -(y * simd::log(simd::max(p, tiny)) + (V(T(1)) - y) * simd::log(simd::max(V(T(1)) - p, tiny)));
+  }
+  template <class V>
+  [[nodiscard]] static V value_from_logit(const V& z, const V& y) noexcept {
+    using T = simd::lane_t<V>;
+    return simd::max(z, V(T(0))) - z * y + simd::log(V(T(1)) + simd::exp(-simd::abs(z)));
+  }
+};
+
+namespace detail {
+
+/// Losses computed from the logits, whose gradient with respect to them is P − Y.
+template <class Loss>
+concept logit_loss = requires { typename Loss::output_activation; };
+
+/// Whether `Loss` can train a network whose output activation is `A`.
+template <class Loss, class A>
+inline constexpr bool loss_fits = [] {
+  if constexpr (logit_loss<Loss>)
+    return std::is_same_v<A, typename Loss::output_activation>;
+  else
+    return !std::is_same_v<A, activations::softmax>;
+}();
+
+template <class Loss, class A>
+inline constexpr bool check_loss_fits = [] {
+  if constexpr (logit_loss<Loss>) {
+    return diagnostic::loss<Loss>::template needs_output_activation<typename Loss::output_activation>::
+        template but_output_layer_has<A>::reported;
+  } else {
+    static_assert(!std::is_same_v<A, activations::softmax>,
+                  "a softmax output layer is trained with ctnn::cross_entropy");
+    return true;
+  }
+}();
+
+}  // namespace detail
+}  // namespace ctnn

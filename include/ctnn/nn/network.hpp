@@ -1,0 +1,329 @@
+#pragma once
+/// @file
+/// `ctnn::basic_network<T, input<N>, layers...>` and `ctnn::network<...>`: a neural network
+/// as a type. The layer list is resolved at compile time (sizes, parameter offsets, checks);
+/// the parameters live in one aligned block, inline in the object when small.
+
+#include <ctnn/diagnostic.hpp>
+#include <ctnn/error.hpp>
+#include <ctnn/kernels/gemm.hpp>
+#include <ctnn/kernels/gemv.hpp>
+#include <ctnn/kernels/softmax.hpp>
+#include <ctnn/nn/layers.hpp>
+#include <ctnn/simd/aligned_buffer.hpp>
+#include <ctnn/simd/math.hpp>
+#include <ctnn/simd/pack.hpp>
+#include <ctnn/tensor/batch_matrix.hpp>
+#include <ctnn/tensor/vector.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ctnn {
+
+namespace detail {
+
+template <class... L>
+struct layer_list {};
+
+/// Resolves `dense<...>` arguments into `layer<...>` types, left to right: each layer's input
+/// count is the previous layer's size, and its parameters follow the previous layer's.
+template <class T, std::size_t Index, std::size_t Previous, std::size_t Offset, class Done,
+          class... Rest>
+struct resolve_layers {
+  using type = Done;
+  static constexpr std::size_t stored_size = Offset;
+};
+
+template <class T, std::size_t Index, std::size_t Previous, std::size_t Offset, class... Done,
+          class D, class... Rest>
+struct resolve_layers<T, Index, Previous, Offset, layer_list<Done...>, D, Rest...> {
+  static_assert(is_dense<D>, "every layer after ctnn::input<N> must be a ctnn::dense<...>");
+  static constexpr bool stated = is_dense<D> && D::declared_inputs != inferred;
+  static_assert(!stated || diagnostic::dense_layer<Index>::template declares_inputs<
+                               (stated ? D::declared_inputs : Previous)>::
+                               template but_previous_layer_has_outputs<Previous>::reported);
+  static constexpr bool softmax = is_dense<D> && is_softmax_activation<typename D::activation>;
+  static_assert(diagnostic::dense_layer<Index>::template uses_softmax_but_is_not_the_output_layer<
+                !softmax || sizeof...(Rest) == 0>::reported);
+  // After a reported error, continue with sizes that keep the other checks quiet.
+  using resolved = std::conditional_t<is_dense<D>, D, dense<std::size_t{1}, ctnn::identity>>;
+  using current = layer<T, Previous, (resolved::size > 0 ? resolved::size : 1),
+                        typename resolved::activation, resolved::has_bias, Offset>;
+  using next = resolve_layers<T, Index + 1, current::outputs, Offset + current::stored_size,
+                              layer_list<Done..., current>, Rest...>;
+  using type = typename next::type;
+  static constexpr std::size_t stored_size = next::stored_size;
+};
+
+template <class List>
+struct list_traits;
+template <class... L>
+struct list_traits<layer_list<L...>> {
+  static constexpr std::size_t count = sizeof...(L);
+  static constexpr std::size_t parameter_count = (std::size_t{0} + ... + L::parameter_count);
+  static constexpr std::size_t widest = std::max({L::stride...});
+  template <std::size_t I>
+  using at = std::tuple_element_t<I, std::tuple<L...>>;
+};
+
+template <class First>
+inline constexpr std::size_t input_size_of = 1;
+template <std::size_t N>
+inline constexpr std::size_t input_size_of<input<N>> = N;
+
+/// Parameter blocks of at most this many bytes live inside the network object.
+inline constexpr std::size_t inline_parameter_bytes = 64 * 1024;
+
+/// One aligned, zero-initialised block of `N` parameters: inline when small, else on the
+/// heap (allocated once, by the constructor).
+template <class T, std::size_t N, bool Inline = N * sizeof(T) <= inline_parameter_bytes>
+struct parameter_block {
+  alignas(simd::alignment) std::array<T, N> values{};
+  T* data() noexcept { return values.data(); }
+  const T* data() const noexcept { return values.data(); }
+};
+template <class T, std::size_t N>
+struct parameter_block<T, N, false> {
+  simd::aligned_buffer<T> values{N};
+  T* data() noexcept { return values.data(); }
+  const T* data() const noexcept { return values.data(); }
+};
+
+/// Adds the bias (when the layer has one) and applies the activation to a pack of sums;
+/// the epilogue of every forward product.
+template <class Layer, class V>
+[[nodiscard]] inline V activate(const V& sum, const simd::lane_t<V>* parameters,
+                                std::size_t col) noexcept {
+  V z = sum;
+  if constexpr (Layer::has_bias) z += simd::load<V>(parameters + Layer::bias_offset + col);
+  if constexpr (is_softmax_activation<typename Layer::activation>)
+    return z;  // normalised over the whole row afterwards
+  else
+    return Layer::activation::forward(z);
+}
+
+}  // namespace detail
+
+/// A network of `Layers...` over scalars of type `T` (`float` or `double`). The first layer
+/// is `ctnn::input<N>`, then one or more `ctnn::dense<...>`. Sizes, parameter count and the
+/// position of every parameter are compile-time constants; a size mismatch, an activation
+/// that is not one, or softmax before the last layer does not compile.
+///
+/// The parameters are one aligned block (`parameters()`): for each layer, W stored with one
+/// row of outputs per input (W(o, i) at `weight_offset + i * stride + o`), then b; rows are
+/// padded to the SIMD block with zeros. The block is inline when it takes at most 64 KiB, so
+/// a small network is a plain value; larger ones allocate it once, at construction.
+/// Parameters start at zero: call `ctnn::initialize(net, seed)` before training.
+///
+/// @code
+/// using model = ctnn::basic_network<double, ctnn::input<2>, ctnn::dense<8, ctnn::tanh>,
+///                                   ctnn::dense<1, ctnn::identity>>;
+/// model net;
+/// ctnn::initialize(net, 1);
+/// ctnn::vector<double, 1> y = net(ctnn::vector<double, 2>{0.5, -1.0});
+/// @endcode
+template <simd::scalar T, class First, class... Layers>
+class basic_network {
+  static_assert(diagnostic::network_must_start_with_input_but_starts_with<
+                First, detail::is_input<First>>::reported);
+  static_assert(sizeof...(Layers) > 0, "a network needs at least one dense layer after input<N>");
+
+  using resolution = detail::resolve_layers<T, 1, detail::input_size_of<First>, 0,
+                                            detail::layer_list<>, Layers...>;
+
+ public:
+  using value_type = T;
+  /// The resolved layers (`detail::layer<...>`), first to last.
+  using layers = typename resolution::type;
+  using traits = detail::list_traits<layers>;
+  template <std::size_t I>
+  using layer = typename traits::template at<I>;
+  static constexpr std::size_t layer_count = traits::count;
+  using output_layer = layer<layer_count - 1>;
+  static constexpr std::size_t input_size = detail::input_size_of<First>;
+  static constexpr std::size_t output_size = output_layer::outputs;
+  /// Number of trainable parameters (weights and biases).
+  static constexpr std::size_t parameter_count = traits::parameter_count;
+  /// Elements in the parameter block, padding included.
+  static constexpr std::size_t stored_parameter_count = resolution::stored_size;
+  /// The output activation's type.
+  using output_activation = typename output_layer::activation;
+
+  basic_network() = default;
+
+  /// The parameter block (see the class documentation for its layout).
+  [[nodiscard]] T* parameters() noexcept { return block_.data(); }
+  [[nodiscard]] const T* parameters() const noexcept { return block_.data(); }
+
+  /// Weight from input `i` to neuron `o` of layer `L` (0 is the first dense layer).
+  template <std::size_t L>
+  [[nodiscard]] T& weight(std::size_t o, std::size_t i) noexcept {
+    return block_.data()[layer<L>::weight_offset + i * layer<L>::stride + o];
+  }
+  template <std::size_t L>
+  [[nodiscard]] const T& weight(std::size_t o, std::size_t i) const noexcept {
+    return block_.data()[layer<L>::weight_offset + i * layer<L>::stride + o];
+  }
+  /// Bias of neuron `o` of layer `L`.
+  template <std::size_t L>
+    requires(layer<L>::has_bias)
+  [[nodiscard]] T& bias(std::size_t o) noexcept {
+    return block_.data()[layer<L>::bias_offset + o];
+  }
+  template <std::size_t L>
+    requires(layer<L>::has_bias)
+  [[nodiscard]] const T& bias(std::size_t o) const noexcept {
+    return block_.data()[layer<L>::bias_offset + o];
+  }
+
+  /// The network's output for one input. Allocates nothing: the layers' outputs live on the
+  /// stack, and each layer is one fused pass (product, bias and activation).
+  [[nodiscard]] vector<T, output_size> operator()(const vector<T, input_size>& x) const noexcept {
+    vector<T, output_size> result;
+    alignas(simd::alignment) T buffers[2][traits::widest] = {};
+    const T* in = x.data();
+    [&]<std::size_t... L>(std::index_sequence<L...>) {
+      (
+          [&] {
+            T* out = L + 1 == layer_count ? result.data() : buffers[L % 2];
+            forward_one<layer<L>>(in, out);
+            in = out;
+          }(),
+          ...);
+    }(std::make_index_sequence<layer_count>{});
+    if constexpr (detail::is_softmax_activation<output_activation>)
+      kernels::softmax_rows<T>(1, output_size, result.data(), output_layer::stride);
+    return result;
+  }
+
+  /// An input of the wrong size: rejected with a message naming both sizes.
+  template <std::size_t N>
+    requires(N != input_size)
+  vector<T, output_size> operator()(const vector<T, N>&) const noexcept {
+    static_assert(diagnostic::network_input_size_is<input_size>::template but_given_input_has_size<
+                  N>::reported);
+    return {};
+  }
+
+  /// The outputs for a batch of inputs (one sample per row), through the same fused
+  /// kernels as training. Allocates the result and the layers' outputs.
+  [[nodiscard]] batch_matrix<T, output_size> operator()(
+      batch_view<const T, input_size> x) const {
+    batch_matrix<T, output_size> result(x.rows());
+    kernels::gemm_workspace<T> workspace;
+    forward_batch(x.data(), x.rows(), result.data(), workspace);
+    return result;
+  }
+
+  /// Runs `rows` samples from `x` (rows `simd::padded_size<T, input_size>` apart) into `y`
+  /// (rows `layer<last>::stride` apart): the batch forward pass without training state.
+  void forward_batch(const T* x, std::size_t rows, T* y, kernels::gemm_workspace<T>& workspace) const {
+    simd::aligned_buffer<T> buffers[2] = {simd::aligned_buffer<T>(layer_count > 1 ? rows * traits::widest : 0),
+                                          simd::aligned_buffer<T>(layer_count > 2 ? rows * traits::widest : 0)};
+    const T* in = x;
+    [&]<std::size_t... L>(std::index_sequence<L...>) {
+      (
+          [&] {
+            using current = layer<L>;
+            T* out = L + 1 == layer_count ? y : buffers[L % 2].data();
+            const T* p = parameters();
+            kernels::gemm<T>(rows, current::outputs, current::inputs,
+                             {in, simd::padded_size<T, current::inputs>},
+                             {p + current::weight_offset, current::stride}, {out, current::stride},
+                             workspace, [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+                               kernels::store_row_part(out + r * current::stride + c,
+                                                       detail::activate<current>(sum, p, c), valid);
+                             });
+            in = out;
+          }(),
+          ...);
+    }(std::make_index_sequence<layer_count>{});
+    if constexpr (detail::is_softmax_activation<output_activation>)
+      kernels::softmax_rows<T>(rows, output_size, y, output_layer::stride);
+  }
+
+  friend bool operator==(const basic_network& a, const basic_network& b) noexcept {
+    return std::equal(a.parameters(), a.parameters() + stored_parameter_count, b.parameters());
+  }
+
+ private:
+  template <class Layer>
+  void forward_one(const T* in, T* out) const noexcept {
+    const T* p = parameters();
+    kernels::gemv<T>(Layer::outputs, Layer::inputs,
+                     {p + Layer::weight_offset, Layer::stride, /*transposed=*/true}, in,
+                     [&](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
+                       kernels::store_row_part(out + c, detail::activate<Layer>(sum, p, c), valid);
+                     });
+  }
+
+  detail::parameter_block<T, stored_parameter_count> block_;
+};
+
+/// A network over `float`: `ctnn::network<ctnn::input<784>, ctnn::dense<10, ctnn::softmax>>`.
+template <class... Layers>
+using network = basic_network<float, Layers...>;
+
+/// Index of the largest element (the first one on ties): the predicted class of a
+/// classifier's output.
+template <simd::scalar T, std::size_t N>
+[[nodiscard]] std::size_t argmax(const vector<T, N>& v) noexcept {
+  return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
+/// All trainable parameters as one vector θ: layer by layer, W row-major (neuron by neuron,
+/// each neuron's weights in input order), then b.
+template <simd::scalar T, class... L>
+[[nodiscard]] std::vector<T> flatten(const basic_network<T, L...>& net) {
+  using N = basic_network<T, L...>;
+  std::vector<T> theta;
+  theta.reserve(N::parameter_count);
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          using layer = typename N::template layer<I>;
+          for (std::size_t o = 0; o < layer::outputs; ++o)
+            for (std::size_t i = 0; i < layer::inputs; ++i) theta.push_back(net.template weight<I>(o, i));
+          if constexpr (layer::has_bias)
+            for (std::size_t o = 0; o < layer::outputs; ++o) theta.push_back(net.template bias<I>(o));
+        }(),
+        ...);
+  }(std::make_index_sequence<N::layer_count>{});
+  return theta;
+}
+
+/// Sets every parameter from θ, in `flatten`'s order.
+/// @throws ctnn::error when θ's length is not `parameter_count` (the network is unchanged).
+template <simd::scalar T, class... L>
+void unflatten(basic_network<T, L...>& net, std::span<const T> theta) {
+  using N = basic_network<T, L...>;
+  if (theta.size() != N::parameter_count)
+    throw error("unflatten: expected " + std::to_string(N::parameter_count) +
+                " parameters, found " + std::to_string(theta.size()));
+  std::size_t k = 0;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          using layer = typename N::template layer<I>;
+          for (std::size_t o = 0; o < layer::outputs; ++o)
+            for (std::size_t i = 0; i < layer::inputs; ++i) net.template weight<I>(o, i) = theta[k++];
+          if constexpr (layer::has_bias)
+            for (std::size_t o = 0; o < layer::outputs; ++o) net.template bias<I>(o) = theta[k++];
+        }(),
+        ...);
+  }(std::make_index_sequence<N::layer_count>{});
+}
+template <simd::scalar T, class... L>
+void unflatten(basic_network<T, L...>& net, const std::vector<T>& theta) {
+  unflatten(net, std::span<const T>(theta));
+}
+
+}  // namespace ctnn

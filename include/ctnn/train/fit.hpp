@@ -1,0 +1,195 @@
+#pragma once
+/// @file
+/// `ctnn::fit`, `ctnn::evaluate` and `ctnn::gradient`: training loops over a dataset, built
+/// on `ctnn::trainer`.
+
+#include <ctnn/error.hpp>
+#include <ctnn/nn/initialize.hpp>
+#include <ctnn/nn/network.hpp>
+#include <ctnn/train/dataset.hpp>
+#include <ctnn/train/trainer.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ctnn {
+
+/// The result of `ctnn::evaluate`.
+struct evaluation {
+  /// Mean loss over the dataset.
+  double loss = 0;
+  /// Fraction of samples whose largest output is at the position of their largest target
+  /// (for one-hot targets: the classification accuracy).
+  double accuracy = 0;
+};
+
+/// One epoch of `ctnn::fit`.
+struct epoch_record {
+  /// Mean of the batch losses of the epoch (each at the parameters before its update).
+  double loss = 0;
+  /// Loss and accuracy on the validation data after the epoch; NaN without validation data.
+  double validation_loss = std::numeric_limits<double>::quiet_NaN();
+  double validation_accuracy = std::numeric_limits<double>::quiet_NaN();
+  /// Wall-clock time of the epoch's training steps.
+  double seconds = 0;
+};
+
+/// What `ctnn::fit` returns: one record per epoch run, in order.
+using history = std::vector<epoch_record>;
+
+/// Options of `ctnn::fit` (an aggregate: `{.epochs = 10, .batch_size = 64}`).
+template <simd::scalar T, std::size_t In, std::size_t Out>
+struct basic_fit_options {
+  std::size_t epochs = 1;
+  std::size_t batch_size = 32;
+  /// Visit the samples in a new random order each epoch (seeded by `seed`).
+  bool shuffle = true;
+  std::uint64_t seed = 0;
+  /// Evaluated after each epoch into the record's validation fields.
+  std::optional<dataset_view<T, In, Out>> validation{};
+  /// Stop after this many updates (0: no limit); the last epoch may be partial.
+  std::size_t max_updates = 0;
+  /// Stop when the epoch's mean loss is below this value (0: never).
+  double loss_tolerance = 0;
+  /// Called after every epoch with the epoch's index (from 0) and record; returning false
+  /// stops training.
+  std::function<bool(std::size_t, const epoch_record&)> on_epoch{};
+};
+
+/// Options for float networks and datasets.
+template <std::size_t In, std::size_t Out>
+using fit_options = basic_fit_options<float, In, Out>;
+
+namespace detail {
+
+/// Copies the samples `order[first, last)` into contiguous rows of `into`.
+template <class T, std::size_t In, std::size_t Out>
+dataset_view<T, In, Out> gather(const dataset_view<T, In, Out>& data, const std::vector<std::size_t>& order,
+                                std::size_t first, std::size_t last, T* x, T* y) {
+  using view = dataset_view<T, In, Out>;
+  for (std::size_t i = first; i < last; ++i) {
+    const std::size_t row = order[i];
+    std::copy_n(data.input(row).data(), view::input_stride, x + (i - first) * view::input_stride);
+    std::copy_n(data.target(row).data(), view::target_stride, y + (i - first) * view::target_stride);
+  }
+  return {x, y, last - first};
+}
+
+template <class Network, class Data>
+inline constexpr bool check_dataset_fits =
+    diagnostic::network_input_size_is<Network::input_size>::template but_given_input_has_size<
+        Data::input_size>::reported &&
+    diagnostic::network_output_size_is<Network::output_size>::template but_dataset_targets_have_size<
+        Data::output_size>::reported;
+
+}  // namespace detail
+
+/// Mean loss and accuracy of `net` on `data`.
+template <class Policy = fused, simd::scalar T, class... L, class Data, class Loss>
+evaluation evaluate(basic_network<T, L...>& net, const Data& data, Loss loss) {
+  using N = basic_network<T, L...>;
+  static_assert(detail::check_dataset_fits<N, Data>);
+  const dataset_view<T, N::input_size, N::output_size> all = data;
+  if (all.empty()) throw error("evaluate: the dataset is empty");
+  const std::size_t chunk = std::min<std::size_t>(all.size(), 256);
+  trainer<N, Loss, sgd, Policy> t(net, loss, sgd{}, chunk);
+  double total = 0;
+  std::size_t hits = 0;
+  for (std::size_t first = 0; first < all.size(); first += chunk) {
+    const auto part = all.slice(first, std::min(all.size(), first + chunk));
+    const auto [l, h] = t.loss_and_hits(part);
+    total += l * double(part.size());
+    hits += h;
+  }
+  return {total / double(all.size()), double(hits) / double(all.size())};
+}
+
+/// Trains `net` on `data` with mini-batch gradient descent: `options.epochs` passes over the
+/// data in batches of `options.batch_size` (the last batch of an epoch may be smaller).
+/// The workspace is allocated once, before the first epoch.
+/// @throws ctnn::error when the data is empty or the batch size is 0, and when a loss or
+/// an update is not finite: the message names the epoch and the batch, and the network
+/// keeps its finite parameters.
+template <class Policy = fused, simd::scalar T, class... L, class Data, class Loss, class Optimizer>
+history fit(basic_network<T, L...>& net, const Data& data, Loss loss, Optimizer optimizer,
+            const basic_fit_options<T, basic_network<T, L...>::input_size,
+                                    basic_network<T, L...>::output_size>& options = {}) {
+  using N = basic_network<T, L...>;
+  using view = dataset_view<T, N::input_size, N::output_size>;
+  static_assert(detail::check_dataset_fits<N, Data>);
+  const view all = data;
+  if (all.empty()) throw error("fit: the dataset is empty");
+  if (options.batch_size == 0) throw error("fit: batch_size must be at least 1");
+  const std::size_t batch = std::min(options.batch_size, all.size());
+  trainer<N, Loss, Optimizer, Policy> step(net, loss, optimizer, batch);
+  simd::aligned_buffer<T> x(options.shuffle ? batch * view::input_stride : 0);
+  simd::aligned_buffer<T> y(options.shuffle ? batch * view::target_stride : 0);
+  std::vector<std::size_t> order(all.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  detail::random_bits random(options.seed);
+
+  history records;
+  std::size_t updates = 0;
+  for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+    if (options.shuffle)  // Fisher–Yates with the library's own generator: same order everywhere
+      for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[random.below(i + 1)]);
+    epoch_record record;
+    const auto start = std::chrono::steady_clock::now();
+    double total = 0;
+    std::size_t seen = 0;
+    bool stop = false;
+    for (std::size_t first = 0, index = 0; first < all.size(); first += batch, ++index) {
+      const std::size_t last = std::min(all.size(), first + batch);
+      const view part = options.shuffle ? detail::gather(all, order, first, last, x.data(), y.data())
+                                        : all.slice(first, last);
+      try {
+        total += double(step(part)) * double(part.size());
+      } catch (const error& e) {
+        throw error("fit: epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(index + 1) +
+                    ": " + e.what());
+      }
+      seen += part.size();
+      if (options.max_updates && ++updates >= options.max_updates) {
+        stop = true;
+        break;
+      }
+    }
+    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    record.loss = total / double(seen);
+    if (options.validation) {
+      const evaluation v = evaluate<Policy>(net, *options.validation, loss);
+      record.validation_loss = v.loss;
+      record.validation_accuracy = v.accuracy;
+    }
+    records.push_back(record);
+    if (options.on_epoch && !options.on_epoch(epoch, record)) break;
+    if (stop || record.loss < options.loss_tolerance) break;
+  }
+  return records;
+}
+
+/// ∂(mean loss over `data`)/∂θ, in `flatten`'s order.
+template <class Policy = fused, simd::scalar T, class... L, class Data, class Loss>
+std::vector<T> gradient(basic_network<T, L...>& net, Loss loss, const Data& data) {
+  using N = basic_network<T, L...>;
+  static_assert(detail::check_dataset_fits<N, Data>);
+  const dataset_view<T, N::input_size, N::output_size> all = data;
+  if (all.empty()) throw error("gradient: the dataset is empty");
+  trainer<N, Loss, sgd, Policy> t(net, loss, sgd{}, all.size());
+  simd::aligned_buffer<T> stored(N::stored_parameter_count);
+  t.gradient(all, stored.data());
+  // The block's layout to flatten's order, through a network holding the gradient.
+  N holder;
+  std::copy_n(stored.data(), N::stored_parameter_count, holder.parameters());
+  return flatten(holder);
+}
+
+}  // namespace ctnn

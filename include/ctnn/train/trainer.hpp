@@ -1,0 +1,454 @@
+#pragma once
+/// @file
+/// `ctnn::trainer`: one training step (forward, loss, backward, update) on one batch, with
+/// every buffer allocated once, at construction. Two execution policies run the same math:
+/// - `ctnn::fused` (default): each layer's forward pass is one GEMM whose epilogue adds the
+///   bias and applies the activation; the loss and its gradient P − Y are one pass over the
+///   logits; f′ is applied in the epilogue of the GEMM that produces dA (never a separate
+///   pass); the optimizer updates W in the epilogue of the GEMM that produces dW, and b in
+///   the pass that sums dZ.
+/// - `ctnn::naive`: one plain loop per operation and a stored temporary for every
+///   intermediate, the textbook way: the reference in tests, the baseline in benchmarks.
+
+#include <ctnn/diagnostic.hpp>
+#include <ctnn/error.hpp>
+#include <ctnn/kernels/gemm.hpp>
+#include <ctnn/kernels/gemv.hpp>
+#include <ctnn/nn/losses.hpp>
+#include <ctnn/nn/network.hpp>
+#include <ctnn/nn/optimizers.hpp>
+#include <ctnn/simd/aligned_buffer.hpp>
+#include <ctnn/simd/math.hpp>
+#include <ctnn/simd/pack.hpp>
+#include <ctnn/train/dataset.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ctnn {
+
+/// Execution policy: fused SIMD kernels (the default).
+struct fused {};
+/// Execution policy: one loop per operation, a temporary per intermediate.
+struct naive {};
+
+namespace detail {
+
+template <std::size_t N, class F>
+constexpr void for_each_index(F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, I>{}), ...);
+  }(std::make_index_sequence<N>{});
+}
+template <std::size_t N, class F>
+inline void for_each_index_reversed(F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, N - 1 - I>{}), ...);
+  }(std::make_index_sequence<N>{});
+}
+
+/// The loss of a batch whose output-layer sums (logits) are `z`, against targets `y`; with
+/// `dz` non-null, also stores ∂(mean loss)/∂z there. One pass over the rows. Returns the
+/// mean loss. Rows of z, y and dz are `Layer::stride` apart; padding lanes of dz stay zero.
+template <class Loss, class Layer, class T>
+double output_loss(const T* z, const T* y, T* dz, std::size_t rows) noexcept {
+  using V = simd::pack<T>;
+  using A = typename Layer::activation;
+  constexpr std::size_t w = simd::lanes<V>, cols = Layer::outputs, stride = Layer::stride;
+  constexpr std::size_t packs = (cols + w - 1) / w;
+  const double norm = double(rows) * (Loss::mean_over_outputs ? double(cols) : 1.0);
+  const T scale = static_cast<T>(1.0 / norm);
+  double total = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const T* zr = z + r * stride;
+    const T* yr = y + r * stride;
+    T* dzr = dz ? dz + r * stride : nullptr;
+    V sum(T(0));
+    if constexpr (std::is_same_v<Loss, cross_entropy>) {
+      // Σ_j y_j (logsumexp(z) − z_j) with the maximum subtracted; dz = (P − Y) / rows.
+      V largest(-std::numeric_limits<T>::infinity());
+      for (std::size_t p = 0; p < packs; ++p)
+        largest = simd::max(largest, simd::first_lanes_or(simd::load<V>(zr + p * w), cols - p * w,
+                                                          V(-std::numeric_limits<T>::infinity())));
+      const T m = simd::largest(largest);
+      V e(T(0));
+      for (std::size_t p = 0; p < packs; ++p)
+        e += simd::keep_first_lanes(simd::exp(simd::load<V>(zr + p * w) - V(m)), cols - p * w);
+      const T total_e = simd::sum(e);
+      const T lse = m + std::log(total_e);
+      for (std::size_t p = 0; p < packs; ++p) {
+        const V zp = simd::load<V>(zr + p * w), yp = simd::load<V>(yr + p * w);
+        sum += yp * (V(lse) - zp);  // y's padding is zero
+        if (dzr) {
+          const V prob = simd::exp(zp - V(m)) / V(total_e);
+          simd::store(dzr + p * w, simd::keep_first_lanes((prob - yp) * V(scale), cols - p * w));
+        }
+      }
+    } else {
+      for (std::size_t p = 0; p < packs; ++p) {
+        const V zp = simd::load<V>(zr + p * w), yp = simd::load<V>(yr + p * w);
+        const std::size_t valid = cols - p * w;
+        V value, gradient;
+        if constexpr (std::is_same_v<Loss, binary_cross_entropy>) {
+          value = Loss::value_from_logit(zp, yp);
+          if (dzr) gradient = A::forward(zp) - yp;
+        } else {
+          const V a = A::forward(zp);
+          value = Loss::value(a, yp);
+          if (dzr) {
+            gradient = Loss::gradient(a, yp);
+            if constexpr (!A::unit_derivative) gradient *= A::derivative(zp);
+          }
+        }
+        sum += simd::keep_first_lanes(value, valid);
+        if (dzr) simd::store(dzr + p * w, simd::keep_first_lanes(gradient * V(scale), valid));
+      }
+    }
+    total += double(simd::sum(sum));
+  }
+  return total / norm;
+}
+
+}  // namespace detail
+
+/// Runs training steps of `Network` with `Loss` and `Optimizer`, on batches of at most
+/// `max_batch` samples. The workspace (every layer's sums and activations, the gradients,
+/// the optimizer's state) is allocated by the constructor; a step allocates nothing.
+///
+/// @code
+/// ctnn::trainer step(net, ctnn::cross_entropy{}, ctnn::sgd{.learning_rate = 0.1f}, 64);
+/// float loss = step(train.slice(0, 64));   // forward + backward + update
+/// @endcode
+template <class Network, class Loss, class Optimizer, class Policy = fused>
+class trainer {
+ public:
+  using T = typename Network::value_type;
+  static constexpr std::size_t layer_count = Network::layer_count;
+  static constexpr std::size_t input_size = Network::input_size, output_size = Network::output_size;
+  static_assert(detail::check_loss_fits<Loss, typename Network::output_activation>);
+
+  /// @throws ctnn::error when `max_batch` is 0.
+  trainer(Network& net, Loss loss, Optimizer optimizer, std::size_t max_batch)
+      : net_(&net), loss_(loss), state_(optimizer, Network::stored_parameter_count),
+        max_batch_(max_batch), sums_(max_batch * sum_stride), activations_(max_batch * sum_stride),
+        deltas_{simd::aligned_buffer<T>(max_batch * widest), simd::aligned_buffer<T>(max_batch * widest)},
+        gradient_(Network::stored_parameter_count) {
+    if (max_batch == 0) throw error("trainer: max_batch must be at least 1");
+  }
+
+  /// One step on `batch`: forward, loss, backward and update. Returns the batch's mean loss
+  /// at the parameters before the update.
+  /// @throws ctnn::error when the batch is empty or has more than `max_batch()` samples, and
+  /// when the loss or an updated parameter is not finite. On a non-finite loss nothing is
+  /// updated; a parameter whose update would not be finite keeps its value.
+  T operator()(dataset_view<T, input_size, output_size> batch) {
+    check_batch(batch.size());
+    const double loss = forward_and_loss(batch, true);
+    if (!std::isfinite(loss)) throw error("the loss is not finite (" + std::to_string(loss) + ")");
+    state_.begin_step();
+    finite_ = true;
+    backward(batch, [this](T* parameters, std::size_t offset, const auto& g) {
+      using V = std::remove_cvref_t<decltype(g)>;
+      const V updated = state_.step(simd::load<V>(parameters + offset), g, offset);
+      if (simd::all_finite(updated))
+        simd::store(parameters + offset, updated);
+      else
+        finite_ = false;
+    });
+    if (!finite_) throw error("a gradient step is not finite; the affected parameters were kept");
+    return static_cast<T>(loss);
+  }
+
+  /// ∂(mean loss)/∂θ on `batch` in the parameter block's layout (`Network::parameters()`),
+  /// without updating anything; returns the mean loss.
+  double gradient(dataset_view<T, input_size, output_size> batch, T* into) {
+    check_batch(batch.size());
+    const double loss = forward_and_loss(batch, true);
+    backward(batch, [into](T*, std::size_t offset, const auto& g) { simd::store(into + offset, g); });
+    return loss;
+  }
+
+  /// The mean loss on `batch` (at most `max_batch()` samples), and the number of samples
+  /// whose largest output is at the position of their largest target.
+  std::pair<double, std::size_t> loss_and_hits(dataset_view<T, input_size, output_size> batch) {
+    check_batch(batch.size());
+    const double loss = forward_and_loss(batch, false);
+    const T* z = sums_.data() + sum_offset<layer_count - 1>(batch.size());
+    std::size_t hits = 0;
+    for (std::size_t r = 0; r < batch.size(); ++r) {
+      const T* zr = z + r * output_layer::stride;
+      const auto y = batch.target(r);
+      hits += std::max_element(zr, zr + output_size) - zr ==
+              std::max_element(y.begin(), y.end()) - y.begin();
+    }
+    return {loss, hits};
+  }
+
+  [[nodiscard]] std::size_t max_batch() const noexcept { return max_batch_; }
+  [[nodiscard]] Network& network() const noexcept { return *net_; }
+
+ private:
+  using output_layer = typename Network::output_layer;
+  template <std::size_t L>
+  using layer = typename Network::template layer<L>;
+
+  static constexpr std::size_t widest = Network::traits::widest;
+  static constexpr std::size_t sum_stride = [] {
+    std::size_t s = 0;
+    detail::for_each_index<layer_count>([&](auto l) { s += layer<l>::stride; });
+    return s;
+  }();
+  /// Layer L's sums (and activations) for a batch of `rows` start at this offset of `sums_`
+  /// (and `activations_`): layer by layer, each `rows × stride`.
+  template <std::size_t L>
+  static std::size_t sum_offset(std::size_t rows) noexcept {
+    std::size_t s = 0;
+    detail::for_each_index<L>([&](auto l) { s += layer<l>::stride; });
+    return s * rows;
+  }
+
+  void check_batch(std::size_t rows) const {
+    if (rows == 0) throw error("trainer: the batch is empty");
+    if (rows > max_batch_)
+      throw error("trainer: a batch of " + std::to_string(rows) +
+                  " samples exceeds the trainer's max_batch of " + std::to_string(max_batch_));
+  }
+
+  /// Input rows of layer L: the batch for the first layer, else the previous activations.
+  template <std::size_t L>
+  const T* layer_input(const dataset_view<T, input_size, output_size>& batch) const noexcept {
+    if constexpr (L == 0)
+      return batch.inputs().data();
+    else
+      return activations_.data() + sum_offset<L - 1>(batch.size());
+  }
+
+  double forward_and_loss(const dataset_view<T, input_size, output_size>& batch, bool with_gradient) {
+    const std::size_t rows = batch.size();
+    const T* p = net_->parameters();
+    T* output_delta = deltas_[(layer_count - 1) % 2].data();
+    if constexpr (std::is_same_v<Policy, fused>) {
+      detail::for_each_index<layer_count>([&](auto l) {
+        using current = layer<l>;
+        T* z = sums_.data() + sum_offset<l>(rows);
+        T* a = activations_.data() + sum_offset<l>(rows);
+        constexpr bool hidden = l + 1 < layer_count;
+        kernels::gemm<T>(
+            rows, current::outputs, current::inputs,
+            {layer_input<l>(batch), simd::padded_size<T, current::inputs>},
+            {p + current::weight_offset, current::stride}, {z, current::stride}, workspace_,
+            [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+              using V = std::remove_cvref_t<decltype(sum)>;
+              V zv = sum;
+              if constexpr (current::has_bias) zv += simd::load<V>(p + current::bias_offset + c);
+              const std::size_t at = r * current::stride + c;
+              kernels::store_row_part(z + at, zv, valid);
+              if constexpr (hidden)
+                kernels::store_row_part(a + at, current::activation::forward(zv), valid);
+            });
+      });
+      return detail::output_loss<Loss, output_layer>(sums_.data() + sum_offset<layer_count - 1>(rows),
+                                                      batch.targets().data(),
+                                                      with_gradient ? output_delta : nullptr, rows);
+    } else {
+      return naive_forward_and_loss(batch, with_gradient ? output_delta : nullptr);
+    }
+  }
+
+  /// Backpropagation from the output delta in `deltas_`, handing each parameter's gradient
+  /// (a pack, padding lanes zero) to `sink(parameters, offset, g)` as soon as it is known.
+  template <class Sink>
+  void backward(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
+    if constexpr (std::is_same_v<Policy, fused>) {
+      const std::size_t rows = batch.size();
+      T* p = net_->parameters();
+      detail::for_each_index_reversed<layer_count>([&](auto l) {
+        using current = layer<l>;
+        const T* dz = deltas_[l % 2].data();
+        // dZ of the layer below = (dZ · Wᵀ) ⊙ f′(Z below), before W changes.
+        if constexpr (l > 0) {
+          using below = layer<l - 1>;
+          T* dz_below = deltas_[(l - 1) % 2].data();
+          const T* z_below = sums_.data() + sum_offset<l - 1>(rows);
+          kernels::gemm<T>(rows, below::outputs, current::outputs, {dz, current::stride},
+                           {p + current::weight_offset, current::stride, true},
+                           {dz_below, below::stride}, workspace_,
+                           [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+                             using V = std::remove_cvref_t<decltype(sum)>;
+                             const std::size_t at = r * below::stride + c;
+                             V d = sum;
+                             if constexpr (!below::activation::unit_derivative)
+                               d *= below::activation::derivative(simd::load<V>(z_below + at));
+                             kernels::store_row_part(dz_below + at, d, valid);
+                           });
+        }
+        // dW = Xᵀ · dZ, each pack handed to the sink (the optimizer) when complete.
+        kernels::gemm<T>(current::inputs, current::outputs, rows,
+                         {layer_input<l>(batch), simd::padded_size<T, current::inputs>, true},
+                         {dz, current::stride}, {gradient_.data() + current::weight_offset, current::stride},
+                         workspace_, [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+                           sink(p, current::weight_offset + r * current::stride + c,
+                                simd::keep_first_lanes(sum, valid));
+                         });
+        if constexpr (current::has_bias)
+          kernels::sum_rows<T>(rows, current::outputs, {dz, current::stride},
+                               [&](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
+                                 sink(p, current::bias_offset + c, simd::keep_first_lanes(sum, valid));
+                               });
+      });
+    } else {
+      naive_backward(batch, sink);
+    }
+  }
+
+  // ---- The naive policy: the same formulas, one scalar loop per operation. ----
+
+  double naive_forward_and_loss(const dataset_view<T, input_size, output_size>& batch, T* output_delta) {
+    const std::size_t rows = batch.size();
+    const Network& net = *net_;
+    double loss = 0;
+    detail::for_each_index<layer_count>([&](auto l) {
+      using current = layer<l>;
+      constexpr std::size_t in = current::inputs, out = current::outputs;
+      const T* x = layer_input<l>(batch);
+      constexpr std::size_t x_stride = simd::padded_size<T, in>;
+      // Z = X Wᵀ
+      std::vector<T> z(rows * out, T(0));
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t o = 0; o < out; ++o) {
+          T s = 0;
+          for (std::size_t i = 0; i < in; ++i) s += x[r * x_stride + i] * net.template weight<l>(o, i);
+          z[r * out + o] = s;
+        }
+      // Z += b
+      if constexpr (current::has_bias)
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t o = 0; o < out; ++o) z[r * out + o] += net.template bias<l>(o);
+      // Kept for backward and for loss_and_hits, in the fused layout.
+      T* zs = sums_.data() + sum_offset<l>(rows);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t o = 0; o < out; ++o) zs[r * current::stride + o] = z[r * out + o];
+      if constexpr (l + 1 < layer_count) {
+        // A = f(Z)
+        T* a = activations_.data() + sum_offset<l>(rows);
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t o = 0; o < out; ++o)
+            a[r * current::stride + o] = current::activation::forward(z[r * out + o]);
+      } else {
+        loss = naive_loss(z, batch, output_delta);
+      }
+    });
+    return loss;
+  }
+
+  /// Output activation, loss and ∂loss/∂z, each its own loop over a stored temporary.
+  double naive_loss(const std::vector<T>& z, const dataset_view<T, input_size, output_size>& batch,
+                    T* output_delta) const {
+    using A = typename output_layer::activation;
+    constexpr std::size_t out = output_size;
+    const std::size_t rows = batch.size();
+    std::vector<T> a(rows * out);
+    if constexpr (detail::is_softmax_activation<A>) {
+      for (std::size_t r = 0; r < rows; ++r) {
+        const T m = *std::max_element(z.begin() + r * out, z.begin() + (r + 1) * out);
+        T s = 0;
+        for (std::size_t o = 0; o < out; ++o) s += std::exp(z[r * out + o] - m);
+        for (std::size_t o = 0; o < out; ++o) a[r * out + o] = std::exp(z[r * out + o] - m) / s;
+      }
+    } else {
+      for (std::size_t i = 0; i < rows * out; ++i) a[i] = A::forward(z[i]);
+    }
+    const double norm = double(rows) * (Loss::mean_over_outputs ? double(out) : 1.0);
+    double total = 0;
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t o = 0; o < out; ++o) total += double(Loss::value(a[r * out + o], batch.target(r)[o]));
+    if (output_delta) {
+      std::vector<T> delta(rows * out);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t o = 0; o < out; ++o) {
+          const T y = batch.target(r)[o];
+          if constexpr (detail::logit_loss<Loss>)
+            delta[r * out + o] = a[r * out + o] - y;  // P − Y
+          else
+            delta[r * out + o] = Loss::gradient(a[r * out + o], y);
+        }
+      if constexpr (!detail::logit_loss<Loss>) {
+        if constexpr (!A::unit_derivative)
+          for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t o = 0; o < out; ++o) delta[r * out + o] *= A::derivative(z[r * out + o]);
+      }
+      const T scale = static_cast<T>(1.0 / norm);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t o = 0; o < output_layer::stride; ++o)
+          output_delta[r * output_layer::stride + o] = o < out ? delta[r * out + o] * scale : T(0);
+    }
+    return total / norm;
+  }
+
+  template <class Sink>
+  void naive_backward(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
+    const std::size_t rows = batch.size();
+    Network& net = *net_;
+    T* p = net.parameters();
+    detail::for_each_index_reversed<layer_count>([&](auto l) {
+      using current = layer<l>;
+      constexpr std::size_t in = current::inputs, out = current::outputs;
+      const T* dz = deltas_[l % 2].data();
+      const T* x = layer_input<l>(batch);
+      constexpr std::size_t x_stride = simd::padded_size<T, in>;
+      if constexpr (l > 0) {
+        using below = layer<l - 1>;
+        // dA = dZ W, then f′(Z), then dZ = dA ⊙ f′(Z): three loops, two temporaries.
+        std::vector<T> da(rows * in, T(0)), slope(rows * in);
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t i = 0; i < in; ++i) {
+            T s = 0;
+            for (std::size_t o = 0; o < out; ++o) s += dz[r * current::stride + o] * net.template weight<l>(o, i);
+            da[r * in + i] = s;
+          }
+        const T* z_below = sums_.data() + sum_offset<l - 1>(rows);
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t i = 0; i < in; ++i)
+            slope[r * in + i] = below::activation::derivative(z_below[r * below::stride + i]);
+        T* dz_below = deltas_[(l - 1) % 2].data();
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t i = 0; i < below::stride; ++i)
+            dz_below[r * below::stride + i] = i < in ? da[r * in + i] * slope[r * in + i] : T(0);
+      }
+      // dW = dZᵀ X and db = Σ dZ into temporaries, then the update loops.
+      std::vector<T> dw(out * in, T(0)), db(out, T(0));
+      for (std::size_t o = 0; o < out; ++o)
+        for (std::size_t i = 0; i < in; ++i) {
+          T s = 0;
+          for (std::size_t r = 0; r < rows; ++r) s += dz[r * current::stride + o] * x[r * x_stride + i];
+          dw[o * in + i] = s;
+        }
+      for (std::size_t o = 0; o < out; ++o)
+        for (std::size_t r = 0; r < rows; ++r) db[o] += dz[r * current::stride + o];
+      for (std::size_t o = 0; o < out; ++o)
+        for (std::size_t i = 0; i < in; ++i) sink(p, current::weight_offset + i * current::stride + o, dw[o * in + i]);
+      if constexpr (current::has_bias)
+        for (std::size_t o = 0; o < out; ++o) sink(p, current::bias_offset + o, db[o]);
+    });
+  }
+
+  Network* net_;
+  Loss loss_;
+  detail::optimizer_state<T, Optimizer> state_;
+  std::size_t max_batch_;
+  simd::aligned_buffer<T> sums_, activations_;
+  simd::aligned_buffer<T> deltas_[2];
+  simd::aligned_buffer<T> gradient_;  // partial sums of dW when the batch exceeds a GEMM depth block
+  kernels::gemm_workspace<T> workspace_;
+  bool finite_ = true;
+};
+
+template <class Network, class Loss, class Optimizer>
+trainer(Network&, Loss, Optimizer, std::size_t) -> trainer<Network, Loss, Optimizer, fused>;
+
+}  // namespace ctnn

@@ -1,0 +1,12 @@
+// expect: ctnn::batch_view<float, 0>
+// expect: a batch row needs at least one element
+#include <ctnn/ctnn.hpp>
+
+int main() {
+#ifdef CTNN_COMPILE_FAIL_CONTROL
+  ctnn::batch_view<float, 1> v;
+#else
+  ctnn::batch_view<float, 0> v;
+#endif
+  (void)v;
+}

@@ -1,0 +1,13 @@
+// expect: an expression of ctnn::x is a function, not a value
+#include <ctnn/ctnn.hpp>
+
+int main() {
+  ctnn::vector<float, 3> v;
+#ifdef CTNN_COMPILE_FAIL_CONTROL
+  ctnn::vector<float, 3> a = ctnn::activation<ctnn::x * 2.0f>(v);
+#else
+  ctnn::vector<float, 3> a = ctnn::x * 2.0f;
+#endif
+  (void)v;
+  (void)a;
+}
