@@ -127,17 +127,36 @@ matrix<T> check_gemm(const operands<T>& p, bool ta, bool tb, const dense* c0,
   return c;
 }
 
-/// Overwrite and accumulate, for each transposition and instruction set.
+/// One call of a product: the orientation of A and B, and overwrite or accumulate.
+struct run {
+  bool ta, tb, accumulate;
+};
+
+/// The calls to make for the `index`-th product of a test: all eight (four transpositions,
+/// overwrite and accumulate), or in quick builds three that rotate with `index`: transposed B
+/// (the SIMD-transposing pack) and plain B overwritten, with A in each orientation in turn,
+/// and one accumulating call in each of the four transpositions in turn.
+std::vector<run> runs_for(std::size_t index) {
+  if (!quick_build) {
+    std::vector<run> all;
+    for (const bool ta : {false, true})
+      for (const bool tb : {false, true})
+        for (const bool accumulate : {false, true}) all.push_back({ta, tb, accumulate});
+    return all;
+  }
+  const bool p = index % 2 == 1;
+  return {{p, true, false}, {!p, false, false}, {index % 4 >= 2, index / 4 % 2 == 1, true}};
+}
+
+/// The calls of `runs_for(index)` for each instruction set, with `Blocks` chosen per set.
 template <class T, class Blocks = default_blocks>
-void check_all(const operands<T>& p, const dense& c0, kernels::gemm_workspace<T>& workspace,
-               logs& log) {
-  for (const bool ta : {false, true})
-    for (const bool tb : {false, true})
-      for_each_arch([&]<class Arch>() {
-        using B = typename Blocks::template type<T, Arch>;
-        (void)check_gemm<T, Arch, B>(p, ta, tb, nullptr, workspace, log);
-        (void)check_gemm<T, Arch, B>(p, ta, tb, &c0, workspace, log);
-      });
+void check_all(const operands<T>& p, const dense& c0, std::size_t index,
+               kernels::gemm_workspace<T>& workspace, logs& log) {
+  for (const run& r : runs_for(index))
+    for_each_arch([&]<class Arch>() {
+      using B = typename Blocks::template type<T, Arch>;
+      (void)check_gemm<T, Arch, B>(p, r.ta, r.tb, r.accumulate ? &c0 : nullptr, workspace, log);
+    });
 }
 
 template <class V>
@@ -245,19 +264,17 @@ void report(const logs& log) {
 }  // namespace
 
 TEMPLATE_TEST_CASE("gemm: C = op(A)·op(B) and C += op(A)·op(B) for every transposition, "
-                   "all sizes 1..129 in m, n and k",
+                   "sizes 1..129 in m, n and k",
                    "[kernels][gemm]", float, double) {
   using T = TestType;
   uniform u(11, -1, 1);
   kernels::gemm_workspace<T> workspace;  // one for all: reused across sizes throughout
   logs log;
-  for (const std::size_t m : odd_sizes)
-    for (const std::size_t n : odd_sizes)
-      for (const std::size_t k : odd_sizes) {
-        const auto p = random_operands<T>(m, n, k, u);
-        const dense c0 = random_dense<T>(m, n, u);
-        check_all<T>(p, c0, workspace, log);
-      }
+  std::size_t index = 0;
+  for (const size3& s : quick_build ? pairwise_sizes() : all_sizes3()) {
+    const auto p = random_operands<T>(s.m, s.n, s.k, u);
+    check_all<T>(p, random_dense<T>(s.m, s.n, u), index++, workspace, log);
+  }
   report(log);
 }
 
@@ -267,21 +284,30 @@ TEMPLATE_TEST_CASE("gemm: several depth blocks (k > kc) and row blocks (m > mc)"
   uniform u(12, -1, 1);
   kernels::gemm_workspace<T> workspace;
   logs log;
-  // Every size in m and n with both deep k, each m paired with two n (every n twice), and
-  // a tall m beyond two row blocks.
+  // Every size as m and as n, with k = 300 and 600 (two and three depth blocks), and a tall
+  // m of several row blocks.
+  std::vector<size3> sizes;
   constexpr std::size_t count = std::size(odd_sizes);
-  for (const std::size_t k : deep_sizes) {
-    for (std::size_t i = 0; i < count; ++i)
-      for (const std::size_t shift : {0, 3}) {
-        const std::size_t m = odd_sizes[i], n = odd_sizes[(i + shift + (k == 600)) % count];
-        const auto p = random_operands<T>(m, n, k, u);
-        check_all<T>(p, random_dense<T>(m, n, u), workspace, log);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t m = odd_sizes[i], n = odd_sizes[(i + 4) % count];
+    if (quick_build) {
+      sizes.push_back({m, n, deep_sizes[i % 2]});
+    } else {
+      for (const std::size_t k : deep_sizes) {
+        sizes.push_back({m, n, k});
+        sizes.push_back({m, odd_sizes[(i + 3) % count], k});
       }
-    for (const std::size_t n : {std::size_t{17}, std::size_t{129}}) {
-      const std::size_t m = tall_rows<T>();
-      const auto p = random_operands<T>(m, n, k, u);
-      check_all<T>(p, random_dense<T>(m, n, u), workspace, log);
     }
+  }
+  sizes.push_back({tall_rows<T>(), 3, 300});
+  if (!quick_build) {
+    sizes.push_back({tall_rows<T>(), 17, 600});
+    sizes.push_back({tall_rows<T>(), 129, 300});
+  }
+  std::size_t index = 0;
+  for (const size3& s : sizes) {
+    const auto p = random_operands<T>(s.m, s.n, s.k, u);
+    check_all<T>(p, random_dense<T>(s.m, s.n, u), index++, workspace, log);
   }
   report(log);
 }
@@ -292,17 +318,15 @@ TEMPLATE_TEST_CASE("gemm: small blocks run every loop several times (all sizes, 
   uniform u(13, -1, 1);
   kernels::gemm_workspace<T> workspace;
   logs log;
-  // A Latin square: every (m, n) pair once, each k once per m and once per n.
-  constexpr std::size_t count = std::size(odd_sizes);
-  for (std::size_t i = 0; i < count; ++i)
-    for (std::size_t j = 0; j < count; ++j) {
-      const std::size_t m = odd_sizes[i], n = odd_sizes[j], k = odd_sizes[(i + j) % count];
-      const auto p = random_operands<T>(m, n, k, u);
-      const dense c0 = random_dense<T>(m, n, u);
-      check_all<T, small_blocks<>>(p, c0, workspace, log);
-      check_all<T, small_blocks<3, 1>>(p, c0, workspace, log);
-      check_all<T, small_blocks<1, 3>>(p, c0, workspace, log);
-    }
+  std::size_t index = 0;
+  for (const size3& s : quick_build ? diagonal_sizes() : pairwise_sizes()) {
+    const auto p = random_operands<T>(s.m, s.n, s.k, u);
+    const dense c0 = random_dense<T>(s.m, s.n, u);
+    check_all<T, small_blocks<>>(p, c0, index, workspace, log);
+    check_all<T, small_blocks<3, 1>>(p, c0, index + 1, workspace, log);
+    check_all<T, small_blocks<1, 3>>(p, c0, index + 2, workspace, log);
+    ++index;
+  }
   report(log);
 }
 
@@ -313,9 +337,12 @@ TEMPLATE_TEST_CASE("gemm: more columns than one column block (n > nc)", "[kernel
   kernels::gemm_workspace<T> workspace;
   logs log;
   const std::size_t n = kernels::gemm_blocking<T>::nc + 37;
-  for (const std::size_t k : {std::size_t{17}, std::size_t{300}}) {
-    const auto p = random_operands<T>(3, n, k, u);
-    check_all<T>(p, random_dense<T>(3, n, u), workspace, log);
+  std::size_t index = 0;
+  // One product of several depth blocks too (k = 37 has three with the small blocking's kc).
+  const std::size_t deep = quick_build ? 37 : 300;
+  for (const size3& s : {size3{3, n, 17}, size3{1, n, deep}}) {
+    const auto p = random_operands<T>(s.m, s.n, s.k, u);
+    check_all<T>(p, random_dense<T>(s.m, s.n, u), index++, workspace, log);
   }
   report(log);
 }
@@ -326,22 +353,24 @@ TEMPLATE_TEST_CASE("gemm: fused epilogue stores C + bias and σ(C + bias) once p
   uniform u(15, -1, 1);
   kernels::gemm_workspace<T> workspace;
   logs log;
-  constexpr std::size_t count = std::size(odd_sizes);
-  const auto run = [&](std::size_t m, std::size_t n, std::size_t k) {
-    const auto p = random_operands<T>(m, n, k, u);
-    const dense bias = random_dense<T>(1, n, u);
+  std::vector<size3> sizes = quick_build ? diagonal_sizes() : pairwise_sizes();
+  sizes.push_back({tall_rows<T>(), 3, 300});
+  if (!quick_build) {
+    constexpr std::size_t count = std::size(odd_sizes);
+    for (std::size_t i = 0; i < count; ++i)
+      sizes.push_back({odd_sizes[i], odd_sizes[(i + 2) % count], 300});
+    sizes.push_back({tall_rows<T>(), 37, 600});
+  }
+  for (const size3& s : sizes) {
+    const auto p = random_operands<T>(s.m, s.n, s.k, u);
+    const dense bias = random_dense<T>(1, s.n, u);
     for (const bool ta : {false, true})
       for (const bool tb : {false, true})
         for_each_arch([&]<class Arch>() {
           check_forward<T, Arch>(p, ta, tb, bias, workspace, log);
           check_forward<T, Arch, small_blocking<T, Arch>>(p, ta, tb, bias, workspace, log);
         });
-  };
-  // Every (m, n) pair; k runs through all sizes along the diagonals, plus deep products.
-  for (std::size_t i = 0; i < count; ++i)
-    for (std::size_t j = 0; j < count; ++j) run(odd_sizes[i], odd_sizes[j], odd_sizes[(i + j) % count]);
-  for (std::size_t i = 0; i < count; ++i) run(odd_sizes[i], odd_sizes[(i + 2) % count], 300);
-  run(tall_rows<T>(), 37, 600);
+  }
   report(log);
   CTNN_CHECK_LOG(log.calls);
 }
@@ -352,15 +381,22 @@ TEMPLATE_TEST_CASE("gemm: fused prologue multiplies A by σ′(Z) while packing"
   uniform u(16, -1, 1), uz(17, -3, 3);
   kernels::gemm_workspace<T> workspace;
   logs log;
-  constexpr std::size_t count = std::size(odd_sizes);
-  const auto run = [&](std::size_t m, std::size_t n, std::size_t k) {
-    const auto p = random_operands<T>(m, n, k, u);
-    const dense z = random_dense<T>(m, k, uz);
-    dense dz(m, k);
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t q = 0; q < k; ++q) {
-        const double s = sigmoid_ref(z(i, q));
-        dz(i, q) = p.a(i, q) * s * (1 - s);
+  std::vector<size3> sizes = quick_build ? diagonal_sizes() : pairwise_sizes();
+  sizes.push_back({37, 3, 300});
+  if (!quick_build) {
+    constexpr std::size_t count = std::size(odd_sizes);
+    for (std::size_t i = 0; i < count; ++i)
+      sizes.push_back({odd_sizes[i], odd_sizes[(i + 4) % count], 600});
+    sizes.push_back({tall_rows<T>(), 17, 300});
+  }
+  for (const size3& s : sizes) {
+    const auto p = random_operands<T>(s.m, s.n, s.k, u);
+    const dense z = random_dense<T>(s.m, s.k, uz);
+    dense dz(s.m, s.k);
+    for (std::size_t i = 0; i < s.m; ++i)
+      for (std::size_t q = 0; q < s.k; ++q) {
+        const double sz = sigmoid_ref(z(i, q));
+        dz(i, q) = p.a(i, q) * sz * (1 - sz);
       }
     const product_reference ref = reference_product(dz, p.b);
     for (const bool ta : {false, true}) {
@@ -368,16 +404,14 @@ TEMPLATE_TEST_CASE("gemm: fused prologue multiplies A by σ′(Z) while packing"
       for (const bool tb : {false, true})
         for_each_arch([&]<class Arch>() {
           check_backward<T, Arch>(p, ta, tb, z_stored, ref, workspace, log);
-          check_backward<T, Arch, small_blocking<T, Arch>>(p, ta, tb, z_stored, ref, workspace, log);
+          if (!quick_build)
+            check_backward<T, Arch, small_blocking<T, Arch>>(p, ta, tb, z_stored, ref, workspace,
+                                                             log);
           check_backward<T, Arch, small_blocking<T, Arch, 3, 1>>(p, ta, tb, z_stored, ref,
                                                                 workspace, log);
         });
     }
-  };
-  for (std::size_t i = 0; i < count; ++i)
-    for (std::size_t j = 0; j < count; ++j) run(odd_sizes[i], odd_sizes[j], odd_sizes[(i + j) % count]);
-  for (std::size_t i = 0; i < count; ++i) run(odd_sizes[i], odd_sizes[(i + 4) % count], 600);
-  run(tall_rows<T>(), 17, 300);
+  }
   report(log);
   CTNN_CHECK_LOG(log.offsets);
 }
@@ -390,13 +424,10 @@ TEMPLATE_TEST_CASE("gemm: a workspace reused across sizes and blockings gives th
   uniform u(18, -1, 1);
   kernels::gemm_workspace<T> reused;
   logs log;
-  struct size3 {
-    std::size_t m, n, k;
-  };
   // Large first (the workspace then only shrinks in use), then growing again in m, n, k.
-  const size3 sizes[] = {{129, 129, 600}, {1, 1, 1},   {37, 100, 17}, {3, 129, 64},
-                         {100, 37, 129},  {1, 3, 300}, {tall_rows<T>(), 17, 37},
-                         {129, 64, 300},  {17, 1, 3},  {64, 129, 600}};
+  const size3 sizes[] = {{64, 129, 300}, {1, 1, 1},  {37, 100, 17},         {3, 129, 64},
+                         {100, 37, 129}, {1, 3, 600}, {tall_rows<T>(), 3, 37}, {129, 64, 17},
+                         {17, 1, 3},     {37, 64, 600}};
   std::size_t round = 0;
   for (const size3& s : sizes) {
     const auto p = random_operands<T>(s.m, s.n, s.k, u);

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <sstream>
@@ -28,6 +29,59 @@ inline constexpr std::size_t odd_sizes[] = {1, 3, 17, 37, 64, 100, 129};
 /// Depths beyond gemm's default block depth (256): two and three depth blocks, the last one
 /// partial and not a multiple of any pack width.
 inline constexpr std::size_t deep_sizes[] = {300, 600};
+
+/// True in builds where the kernels run tens of times slower than in a release build:
+/// unoptimised (Debug) or instrumented by AddressSanitizer. The tests then run a subset of
+/// their products that still has every size in every dimension (see `pairwise_sizes`), so
+/// the kernel tests stay within seconds there; optimised builds run every combination.
+#if defined(__SANITIZE_ADDRESS__)
+#define CTNN_TEST_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CTNN_TEST_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if defined(CTNN_TEST_ADDRESS_SANITIZER) || !defined(__OPTIMIZE__)
+inline constexpr bool quick_build = true;
+#else
+inline constexpr bool quick_build = false;
+#endif
+
+/// The sizes of one product: C is m × n, the depth is k.
+struct size3 {
+  std::size_t m, n, k;
+};
+
+/// Every (m, n, k) of `odd_sizes`: 343 products.
+inline std::vector<size3> all_sizes3() {
+  std::vector<size3> sizes;
+  for (const std::size_t m : odd_sizes)
+    for (const std::size_t n : odd_sizes)
+      for (const std::size_t k : odd_sizes) sizes.push_back({m, n, k});
+  return sizes;
+}
+
+/// A Latin square of `odd_sizes`: m = s[i], n = s[j], k = s[(i + j) % 7] for all i, j.
+/// Any two of m, n and k take every pair of sizes exactly once (an orthogonal array of
+/// strength 2), in 49 products instead of 343.
+inline std::vector<size3> pairwise_sizes() {
+  constexpr std::size_t count = std::size(odd_sizes);
+  std::vector<size3> sizes;
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t j = 0; j < count; ++j)
+      sizes.push_back({odd_sizes[i], odd_sizes[j], odd_sizes[(i + j) % count]});
+  return sizes;
+}
+
+/// Seven products in which every size appears once as m, once as n and once as k
+/// (m = s[i], n = s[i + 2], k = s[i + 4], indices mod 7: the cheapest such diagonal).
+inline std::vector<size3> diagonal_sizes() {
+  constexpr std::size_t count = std::size(odd_sizes);
+  std::vector<size3> sizes;
+  for (std::size_t i = 0; i < count; ++i)
+    sizes.push_back({odd_sizes[i], odd_sizes[(i + 2) % count], odd_sizes[(i + 4) % count]});
+  return sizes;
+}
 
 /// A `rows × cols` row-major matrix stored as a ctnn tensor: the buffer is aligned to
 /// `simd::alignment`, each row takes `simd::padded<T>(cols)` elements and the padding lanes

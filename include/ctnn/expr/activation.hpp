@@ -64,7 +64,7 @@ namespace activations {
 /// @endcode
 template <auto Expression>
 struct elementwise {
-  static_assert(detail::expression_type<decltype(Expression)> && decltype(Expression)::symbolic,
+  static_assert(requires { requires detail::expression_type<decltype(Expression)> && decltype(Expression)::symbolic; },
                 "an activation is defined by an expression of ctnn::x, "
                 "for example ctnn::x * ctnn::sigmoid(ctnn::x)");
 

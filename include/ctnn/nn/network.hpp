@@ -135,6 +135,8 @@ class basic_network {
   static_assert(diagnostic::network_must_start_with_input_but_starts_with<
                 First, detail::is_input<First>>::reported);
   static_assert(sizeof...(Layers) > 0, "a network needs at least one dense layer after input<N>");
+  static_assert(!detail::is_input<First> || detail::input_size_of<First> > 0,
+                "a network's input needs at least one feature (input<0>)");
 
   using resolution = detail::resolve_layers<T, 1, detail::input_size_of<First>, 0,
                                             detail::layer_list<>, Layers...>;
