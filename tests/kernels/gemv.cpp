@@ -41,8 +41,10 @@ TEMPLATE_TEST_CASE("gemv: y = A·x + bias and y = Aᵀ·x + bias through the epi
   using T = TestType;
   uniform u(21, -1, 1);
   failure_log values, padding, outside, calls_log;
-  for (const std::size_t m : all_sizes())
-    for (const std::size_t k : all_sizes()) {
+  std::vector<std::size_t> sizes = all_sizes();
+  sizes.insert(sizes.begin(), 0);  // no rows: no call; no columns: y = bias
+  for (const std::size_t m : sizes)
+    for (const std::size_t k : sizes) {
       const dense a = random_dense<T>(m, k, u), x = random_dense<T>(1, k, u),
                   bias = random_dense<T>(1, m, u);
       const matrix<T> xs = store<T>(x, false), bs = store<T>(bias, false);

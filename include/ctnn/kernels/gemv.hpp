@@ -67,8 +67,9 @@ void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const E
     detail::for_pack_chunks<8>(packs, [&]<std::size_t P>(std::size_t first) {
       V acc[P];
       for (auto& s : acc) s = V(T(0));
-      const T* column = a.data + first * w;
-      for (std::size_t kk = 0; kk < k; ++kk, column += a.stride) {
+      for (std::size_t kk = 0; kk < k; ++kk) {
+        // Formed inside the loop: with k = 0, `a.data` may be null (an empty matrix).
+        const T* column = a.data + kk * a.stride + first * w;
         const V xk(x[kk]);
         for (std::size_t p = 0; p < P; ++p) acc[p] = simd::fma(xk, simd::load<V>(column + p * w), acc[p]);
       }
@@ -93,9 +94,11 @@ void sum_rows(std::size_t m, std::size_t n, const operand<T>& a, const Epilogue&
   detail::for_pack_chunks<8>(packs, [&]<std::size_t P>(std::size_t first) {
     V acc[P];
     for (auto& s : acc) s = V(T(0));
-    const T* row = a.data + first * w;
-    for (std::size_t i = 0; i < m; ++i, row += a.stride)
+    for (std::size_t i = 0; i < m; ++i) {
+      // Formed inside the loop: with m = 0, `a.data` may be null (an empty matrix).
+      const T* row = a.data + i * a.stride + first * w;
       for (std::size_t p = 0; p < P; ++p) acc[p] += simd::load<V>(row + p * w);
+    }
     for (std::size_t p = 0; p < P; ++p)
       epilogue(std::size_t{0}, (first + p) * w, acc[p], n - (first + p) * w);
   });
