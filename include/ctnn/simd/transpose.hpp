@@ -28,7 +28,13 @@ inline void transpose_block(const T* src, std::size_t src_stride, T* dst,
   using V = pack<T, Arch>;
   constexpr std::size_t w = V::size, g = transpose_rows<T>;
   alignas(alignment) T lanes[g][w];
-  if constexpr (g == 4) {
+  if constexpr (XSIMD_VERSION_MAJOR >= 10 && w > g) {
+    // xsimd 10 made zip_lo/zip_hi interleave across the whole register instead of within
+    // each 16-byte lane, which the register path below relies on: copy element by element.
+    for (std::size_t c = 0; c < w; ++c)
+      for (std::size_t r = 0; r < g; ++r) dst[c * dst_stride + r] = src[r * src_stride + c];
+    return;
+  } else if constexpr (g == 4) {
     using D = xsimd::batch<double, Arch>;
     const V r0 = V::load_aligned(src), r1 = V::load_aligned(src + src_stride),
             r2 = V::load_aligned(src + 2 * src_stride), r3 = V::load_aligned(src + 3 * src_stride);
