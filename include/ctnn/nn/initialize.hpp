@@ -59,22 +59,18 @@ template <simd::scalar T, class... L>
 void initialize(basic_network<T, L...>& net, std::uint64_t seed) {
   using N = basic_network<T, L...>;
   detail::random_bits random(seed);
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (
-        [&] {
-          using layer = typename N::template layer<I>;
-          const double variance = detail::he_initialised<typename layer::activation>
-                                      ? 2.0 / double(layer::inputs)
-                                      : 2.0 / double(layer::inputs + layer::outputs);
-          const double sigma = std::sqrt(variance);
-          for (std::size_t o = 0; o < layer::outputs; ++o)
-            for (std::size_t i = 0; i < layer::inputs; ++i)
-              net.template weight<I>(o, i) = static_cast<T>(sigma * random.normal());
-          if constexpr (layer::has_bias)
-            for (std::size_t o = 0; o < layer::outputs; ++o) net.template bias<I>(o) = T(0);
-        }(),
-        ...);
-  }(std::make_index_sequence<N::layer_count>{});
+  detail::for_each_index<N::layer_count>([&](auto l) {
+    using layer = typename N::template layer<l>;
+    const double variance = detail::he_initialised<typename layer::activation>
+                                ? 2.0 / double(layer::inputs)
+                                : 2.0 / double(layer::inputs + layer::outputs);
+    const double sigma = std::sqrt(variance);
+    for (std::size_t o = 0; o < layer::outputs; ++o)
+      for (std::size_t i = 0; i < layer::inputs; ++i)
+        net.template weight<l>(o, i) = static_cast<T>(sigma * random.normal());
+    if constexpr (layer::has_bias)
+      for (std::size_t o = 0; o < layer::outputs; ++o) net.template bias<l>(o) = T(0);
+  });
 }
 
 }  // namespace ctnn

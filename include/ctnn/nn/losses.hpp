@@ -87,15 +87,8 @@ namespace detail {
 template <class Loss>
 concept logit_loss = requires { typename Loss::output_activation; };
 
-/// Whether `Loss` can train a network whose output activation is `A`.
-template <class Loss, class A>
-inline constexpr bool loss_fits = [] {
-  if constexpr (logit_loss<Loss>)
-    return std::is_same_v<A, typename Loss::output_activation>;
-  else
-    return !std::is_same_v<A, activations::softmax>;
-}();
-
+/// Whether `Loss` can train a network whose output activation is `A`; reports the
+/// mismatch in the user's words when it cannot.
 template <class Loss, class A>
 inline constexpr bool check_loss_fits = [] {
   if constexpr (logit_loss<Loss>) {

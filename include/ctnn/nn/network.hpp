@@ -97,6 +97,22 @@ struct parameter_block<T, N, false> {
   const T* data() const noexcept { return values.data(); }
 };
 
+/// Calls `f(std::integral_constant<std::size_t, I>{})` for I = 0 .. N−1, in order: a loop
+/// over a network's layers whose body sees each layer's type.
+template <std::size_t N, class F>
+constexpr void for_each_index(F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, I>{}), ...);
+  }(std::make_index_sequence<N>{});
+}
+/// The same loop from N−1 down to 0 (backpropagation's order).
+template <std::size_t N, class F>
+constexpr void for_each_index_reversed(F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, N - 1 - I>{}), ...);
+  }(std::make_index_sequence<N>{});
+}
+
 /// Adds the bias (when the layer has one) and applies the activation to a pack of sums;
 /// the epilogue of every forward product.
 template <class Layer, class V>
@@ -192,15 +208,11 @@ class basic_network {
     vector<T, output_size> result;
     alignas(simd::alignment) T buffers[2][traits::widest] = {};
     const T* in = x.data();
-    [&]<std::size_t... L>(std::index_sequence<L...>) {
-      (
-          [&] {
-            T* out = L + 1 == layer_count ? result.data() : buffers[L % 2];
-            forward_one<layer<L>>(in, out);
-            in = out;
-          }(),
-          ...);
-    }(std::make_index_sequence<layer_count>{});
+    detail::for_each_index<layer_count>([&](auto l) {
+      T* out = l + 1 == layer_count ? result.data() : buffers[l % 2];
+      forward_one<layer<l>>(in, out);
+      in = out;
+    });
     if constexpr (detail::is_softmax_activation<output_activation>)
       kernels::softmax_rows<T>(1, output_size, result.data(), output_layer::stride);
     return result;
@@ -231,23 +243,18 @@ class basic_network {
     simd::aligned_buffer<T> buffers[2] = {simd::aligned_buffer<T>(layer_count > 1 ? rows * traits::widest : 0),
                                           simd::aligned_buffer<T>(layer_count > 2 ? rows * traits::widest : 0)};
     const T* in = x;
-    [&]<std::size_t... L>(std::index_sequence<L...>) {
-      (
-          [&] {
-            using current = layer<L>;
-            T* out = L + 1 == layer_count ? y : buffers[L % 2].data();
-            const T* p = parameters();
-            kernels::gemm<T>(rows, current::outputs, current::inputs,
-                             {in, simd::padded_size<T, current::inputs>},
-                             {p + current::weight_offset, current::stride}, {out, current::stride},
-                             workspace, [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
-                               kernels::store_row_part(out + r * current::stride + c,
-                                                       detail::activate<current>(sum, p, c), valid);
-                             });
-            in = out;
-          }(),
-          ...);
-    }(std::make_index_sequence<layer_count>{});
+    const T* p = parameters();
+    detail::for_each_index<layer_count>([&](auto l) {
+      using current = layer<l>;
+      T* out = l + 1 == layer_count ? y : buffers[l % 2].data();
+      kernels::gemm<T>(rows, current::outputs, current::inputs, {in, simd::padded_size<T, current::inputs>},
+                       {p + current::weight_offset, current::stride}, {out, current::stride}, workspace,
+                       [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+                         kernels::store_row_part(out + r * current::stride + c,
+                                                 detail::activate<current>(sum, p, c), valid);
+                       });
+      in = out;
+    });
     if constexpr (detail::is_softmax_activation<output_activation>)
       kernels::softmax_rows<T>(rows, output_size, y, output_layer::stride);
   }
@@ -281,25 +288,38 @@ template <simd::scalar T, std::size_t N>
   return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
+namespace detail {
+
+/// Calls `f(offset)` for each parameter's position in the parameter block, in the order of
+/// θ: layer by layer, W row-major (neuron by neuron, each neuron's weights in input order),
+/// then b. `flatten`, `unflatten` and `gradient` all read or write θ through it.
+template <class Network, class F>
+void for_each_parameter_offset(F&& f) {
+  for_each_index<Network::layer_count>([&](auto l) {
+    using layer = typename Network::template layer<l>;
+    for (std::size_t o = 0; o < layer::outputs; ++o)
+      for (std::size_t i = 0; i < layer::inputs; ++i) f(layer::weight_offset + i * layer::stride + o);
+    if constexpr (layer::has_bias)
+      for (std::size_t o = 0; o < layer::outputs; ++o) f(layer::bias_offset + o);
+  });
+}
+
+/// A parameter block (of `Network`'s layout) as θ.
+template <class Network, class T>
+std::vector<T> flatten_block(const T* block) {
+  std::vector<T> theta;
+  theta.reserve(Network::parameter_count);
+  for_each_parameter_offset<Network>([&](std::size_t offset) { theta.push_back(block[offset]); });
+  return theta;
+}
+
+}  // namespace detail
+
 /// All trainable parameters as one vector θ: layer by layer, W row-major (neuron by neuron,
 /// each neuron's weights in input order), then b.
 template <simd::scalar T, class... L>
 [[nodiscard]] std::vector<T> flatten(const basic_network<T, L...>& net) {
-  using N = basic_network<T, L...>;
-  std::vector<T> theta;
-  theta.reserve(N::parameter_count);
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (
-        [&] {
-          using layer = typename N::template layer<I>;
-          for (std::size_t o = 0; o < layer::outputs; ++o)
-            for (std::size_t i = 0; i < layer::inputs; ++i) theta.push_back(net.template weight<I>(o, i));
-          if constexpr (layer::has_bias)
-            for (std::size_t o = 0; o < layer::outputs; ++o) theta.push_back(net.template bias<I>(o));
-        }(),
-        ...);
-  }(std::make_index_sequence<N::layer_count>{});
-  return theta;
+  return detail::flatten_block<basic_network<T, L...>>(net.parameters());
 }
 
 /// Sets every parameter from θ, in `flatten`'s order.
@@ -311,17 +331,7 @@ void unflatten(basic_network<T, L...>& net, std::span<const T> theta) {
     throw error("unflatten: expected " + std::to_string(N::parameter_count) +
                 " parameters, found " + std::to_string(theta.size()));
   std::size_t k = 0;
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (
-        [&] {
-          using layer = typename N::template layer<I>;
-          for (std::size_t o = 0; o < layer::outputs; ++o)
-            for (std::size_t i = 0; i < layer::inputs; ++i) net.template weight<I>(o, i) = theta[k++];
-          if constexpr (layer::has_bias)
-            for (std::size_t o = 0; o < layer::outputs; ++o) net.template bias<I>(o) = theta[k++];
-        }(),
-        ...);
-  }(std::make_index_sequence<N::layer_count>{});
+  detail::for_each_parameter_offset<N>([&](std::size_t offset) { net.parameters()[offset] = theta[k++]; });
 }
 template <simd::scalar T, class... L>
 void unflatten(basic_network<T, L...>& net, const std::vector<T>& theta) {

@@ -186,10 +186,7 @@ std::vector<T> gradient(basic_network<T, L...>& net, Loss loss, const Data& data
   trainer<N, Loss, sgd, Policy> t(net, loss, sgd{}, all.size());
   simd::aligned_buffer<T> stored(N::stored_parameter_count);
   t.gradient(all, stored.data());
-  // The block's layout to flatten's order, through a network holding the gradient.
-  N holder;
-  std::copy_n(stored.data(), N::stored_parameter_count, holder.parameters());
-  return flatten(holder);
+  return detail::flatten_block<N>(stored.data());
 }
 
 }  // namespace ctnn

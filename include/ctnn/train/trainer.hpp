@@ -39,19 +39,6 @@ struct naive {};
 
 namespace detail {
 
-template <std::size_t N, class F>
-constexpr void for_each_index(F&& f) {
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (f(std::integral_constant<std::size_t, I>{}), ...);
-  }(std::make_index_sequence<N>{});
-}
-template <std::size_t N, class F>
-inline void for_each_index_reversed(F&& f) {
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (f(std::integral_constant<std::size_t, N - 1 - I>{}), ...);
-  }(std::make_index_sequence<N>{});
-}
-
 /// The loss of a batch whose output-layer sums (logits) are `z`, against targets `y`; with
 /// `dz` non-null, also stores ∂(mean loss)/∂z there. One pass over the rows. Returns the
 /// mean loss. Rows of z, y and dz are `Layer::stride` apart; padding lanes of dz stay zero.
@@ -133,8 +120,8 @@ class trainer {
   static_assert(detail::check_loss_fits<Loss, typename Network::output_activation>);
 
   /// @throws ctnn::error when `max_batch` is 0.
-  trainer(Network& net, Loss loss, Optimizer optimizer, std::size_t max_batch)
-      : net_(&net), loss_(loss), state_(optimizer, Network::stored_parameter_count),
+  trainer(Network& net, Loss /*loss: its formulas are static*/, Optimizer optimizer, std::size_t max_batch)
+      : net_(&net), state_(optimizer, Network::stored_parameter_count),
         max_batch_(max_batch), sums_(max_batch * sum_stride), activations_(max_batch * sum_stride),
         deltas_{simd::aligned_buffer<T>(max_batch * widest), simd::aligned_buffer<T>(max_batch * widest)},
         gradient_(Network::stored_parameter_count) {
@@ -438,7 +425,6 @@ class trainer {
   }
 
   Network* net_;
-  Loss loss_;
   detail::optimizer_state<T, Optimizer> state_;
   std::size_t max_batch_;
   simd::aligned_buffer<T> sums_, activations_;
