@@ -70,6 +70,8 @@ TEST_CASE("single-sample, batch and naive forward passes agree", "[train]") {
     ctnn::vector<float, 19> x;
     std::copy(data.input(r).begin(), data.input(r).end(), x.begin());
     const auto p = net(x);
+    const auto slow = ctnn::forward<ctnn::naive>(net, x);
+    CHECK(ctnn::forward(net, x) == p);
     // Reference: the textbook formula, written out.
     std::vector<double> h(40), z(3);
     for (std::size_t o = 0; o < 40; ++o) {
@@ -86,6 +88,7 @@ TEST_CASE("single-sample, batch and naive forward passes agree", "[train]") {
     for (std::size_t o = 0; o < 3; ++o) {
       CHECK(p[o] == Approx(z[o] / total).epsilon(1e-5));
       CHECK(batch(r, o) == Approx(z[o] / total).epsilon(1e-5));
+      CHECK(slow[o] == Approx(z[o] / total).epsilon(1e-5));
     }
   }
 }
@@ -158,6 +161,114 @@ TEST_CASE("a non-finite loss stops fit with the epoch and batch, keeping finite 
   ctnn::trainer step(reference, ctnn::mse{}, ctnn::sgd{.learning_rate = 0.01f}, 2);
   step(data.slice(0, 2));
   CHECK(ctnn::flatten(net) == ctnn::flatten(reference));
+}
+
+namespace {
+// y = w2 (w1 x + b1) + b2: with w1 x = 1 the loss is finite while ∂L/∂w1 = sign · w2 · x is not.
+using two_identities = ctnn::network<ctnn::input<1>, ctnn::dense<1, ctnn::identity>, ctnn::dense<1, ctnn::identity>>;
+
+template <class Policy>
+void check_overflowing_gradient_changes_nothing() {
+  two_identities net;
+  const std::vector<float> theta{1e-30f, 0, 1e30f, 0}, x{1e30f}, y{0};
+  ctnn::unflatten(net, theta);
+  const ctnn::dataset<float, 1, 1> data(x, y);
+  ctnn::trainer<two_identities, ctnn::mae, ctnn::adam, Policy> step(net, ctnn::mae{}, ctnn::adam{}, 1);
+  CHECK_THROWS_WITH(step(data), Contains("gradient is not finite") && Contains("no parameter was changed"));
+  CHECK(ctnn::flatten(net) == theta);
+  // The optimizer's state did not move either: a finite step afterwards is Adam's first step.
+  const std::vector<float> small_x{1}, small_y{3};
+  const ctnn::dataset<float, 1, 1> fine(small_x, small_y);
+  const std::vector<float> start{0.5f, 0.25f, 2, 0};
+  ctnn::unflatten(net, start);
+  step(fine);
+  two_identities fresh;
+  ctnn::unflatten(fresh, start);
+  ctnn::trainer<two_identities, ctnn::mae, ctnn::adam, Policy> first(fresh, ctnn::mae{}, ctnn::adam{}, 1);
+  first(fine);
+  CHECK(ctnn::flatten(net) == ctnn::flatten(fresh));
+}
+}  // namespace
+
+TEST_CASE("a non-finite gradient under a finite loss changes nothing", "[train]") {
+  SECTION("fused") { check_overflowing_gradient_changes_nothing<ctnn::fused>(); }
+  SECTION("naive") { check_overflowing_gradient_changes_nothing<ctnn::naive>(); }
+  SECTION("fit names the epoch and batch") {
+    two_identities net;
+    const std::vector<float> theta{1e-30f, 0, 1e30f, 0}, x{1, 1e30f}, y{0, 0};
+    ctnn::unflatten(net, theta);
+    const ctnn::dataset<float, 1, 1> data(x, y);
+    CHECK_THROWS_WITH(ctnn::fit(net, data, ctnn::mae{}, ctnn::sgd{.learning_rate = 0},
+                                {.epochs = 1, .batch_size = 1, .shuffle = false}),
+                      Contains("epoch 1, batch 2") && Contains("gradient is not finite"));
+    CHECK(ctnn::flatten(net) == theta);  // the first step moved nothing (learning rate 0)
+  }
+}
+
+TEST_CASE("huge but finite gradients take the checked path and match the naive policy", "[train]") {
+  // ∂L/∂w1 = w2 · x = 1e30: beyond the bound under which the fused policy updates in the
+  // kernels' epilogues, still finite.
+  const std::vector<float> theta{1e-20f, 0, 1e10f, 0}, x{1e20f, -1e20f}, y{0, 0};
+  const ctnn::dataset<float, 1, 1> data(x, y);
+  two_identities fused_net, naive_net;
+  ctnn::unflatten(fused_net, theta);
+  ctnn::unflatten(naive_net, theta);
+  ctnn::trainer<two_identities, ctnn::mae, ctnn::sgd, ctnn::fused> fused_step(fused_net, ctnn::mae{},
+                                                                            ctnn::sgd{.learning_rate = 1e-30f}, 2);
+  ctnn::trainer<two_identities, ctnn::mae, ctnn::sgd, ctnn::naive> naive_step(naive_net, ctnn::mae{},
+                                                                            ctnn::sgd{.learning_rate = 1e-30f}, 2);
+  CHECK(fused_step(data) == Approx(naive_step(data)));
+  CHECK(fused_step.gradient_norm() == Approx(naive_step.gradient_norm()).epsilon(1e-6));
+  CHECK(fused_step.gradient_norm() > 1e29);
+  CHECK(worst_relative_difference(ctnn::flatten(fused_net), ctnn::flatten(naive_net)) <= 1e-6);
+  CHECK(ctnn::flatten(fused_net) != theta);
+}
+
+TEST_CASE("the step's gradient norm and the gradient-norm stop rule", "[train]") {
+  using model = ctnn::network<ctnn::input<3>, ctnn::dense<1, ctnn::identity>>;
+  std::vector<float> x, y;
+  for (int i = 0; i < 40; ++i) {
+    const float a = float(i % 7) / 7, b = float(i % 5) / 5, c = float(i % 3) / 3;
+    x.insert(x.end(), {a, b, c});
+    y.push_back(1 + 2 * a - b + 0.5f * c);
+  }
+  const ctnn::dataset<float, 3, 1> data(x, y);
+  model net;
+  ctnn::initialize(net, 4);
+  SECTION("the norm of the gradient the step applied") {
+    double expected = 0;
+    for (float g : ctnn::gradient(net, ctnn::mse{}, data)) expected += double(g) * g;
+    ctnn::trainer fused_step(net, ctnn::mse{}, ctnn::sgd{.learning_rate = 0.1f}, 40);
+    fused_step(data);
+    CHECK(fused_step.gradient_norm() == Approx(std::sqrt(expected)).epsilon(1e-5));
+  }
+  SECTION("full-batch gradient descent stops when the norm is below the tolerance") {
+    const auto h = ctnn::fit(net, data, ctnn::mse{}, ctnn::sgd{.learning_rate = 0.5f},
+                             {.epochs = 100000, .batch_size = 40, .gradient_tolerance = 1e-3});
+    REQUIRE(h.size() < 100000);
+    CHECK(h.back().gradient_norm < 1e-3);
+    CHECK(h[h.size() - 2].gradient_norm >= 1e-3);
+    CHECK(net.weight<0>(0, 0) == Approx(2).margin(0.01));
+  }
+}
+
+TEST_CASE("a network over 64 KiB keeps its parameters in one heap block, and trains", "[train]") {
+  using model = ctnn::network<ctnn::input<128>, ctnn::dense<160, ctnn::relu>, ctnn::dense<4, ctnn::softmax>>;
+  static_assert(model::parameter_count * sizeof(float) > ctnn::detail::inline_parameter_bytes);
+  static_assert(sizeof(model) < 256, "the parameters are not inside the object");
+  const auto data = classes<float, 128, 4>(64, 9);
+  model net;
+  ctnn::initialize(net, 3);
+  model copy = net;  // a deep copy
+  CHECK(copy.parameters() != net.parameters());
+  CHECK(copy == net);
+  const double before = ctnn::evaluate(net, data, ctnn::cross_entropy{}).loss;
+  ctnn::fit(net, data, ctnn::cross_entropy{}, ctnn::sgd{.learning_rate = 0.05f}, {.epochs = 5, .batch_size = 16});
+  CHECK(ctnn::evaluate(net, data, ctnn::cross_entropy{}).loss < before);
+  CHECK(ctnn::flatten(copy) != ctnn::flatten(net));
+  ctnn::fit<ctnn::naive>(copy, data, ctnn::cross_entropy{}, ctnn::sgd{.learning_rate = 0.05f},
+                         {.epochs = 5, .batch_size = 16});
+  CHECK(worst_relative_difference(ctnn::flatten(net), ctnn::flatten(copy)) <= 1e-4);
 }
 
 TEST_CASE("trainer and dataset errors name both sizes", "[train]") {

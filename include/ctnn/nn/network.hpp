@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -46,15 +47,15 @@ template <class T, std::size_t Index, std::size_t Previous, std::size_t Offset, 
           class D, class... Rest>
 struct resolve_layers<T, Index, Previous, Offset, layer_list<Done...>, D, Rest...> {
   static_assert(is_dense<D>, "every layer after ctnn::input<N> must be a ctnn::dense<...>");
-  static constexpr bool stated = is_dense<D> && D::declared_inputs != inferred;
+  // After a reported error, continue with a layer that keeps the other checks quiet.
+  using resolved = std::conditional_t<is_dense<D>, D, dense<std::size_t{1}, ctnn::identity>>;
+  static constexpr bool stated = resolved::declared_inputs != inferred;
   static_assert(!stated || diagnostic::dense_layer<Index>::template declares_inputs<
-                               (stated ? D::declared_inputs : Previous)>::
+                               (stated ? resolved::declared_inputs : Previous)>::
                                template but_previous_layer_has_outputs<Previous>::reported);
-  static constexpr bool softmax = is_dense<D> && is_softmax_activation<typename D::activation>;
+  static constexpr bool softmax = is_softmax_activation<typename resolved::activation>;
   static_assert(diagnostic::dense_layer<Index>::template uses_softmax_but_is_not_the_output_layer<
                 !softmax || sizeof...(Rest) == 0>::reported);
-  // After a reported error, continue with sizes that keep the other checks quiet.
-  using resolved = std::conditional_t<is_dense<D>, D, dense<std::size_t{1}, ctnn::identity>>;
   using current = layer<T, Previous, (resolved::size > 0 ? resolved::size : 1),
                         typename resolved::activation, resolved::has_bias, Offset>;
   using next = resolve_layers<T, Index + 1, current::outputs, Offset + current::stored_size,
@@ -154,8 +155,12 @@ class basic_network {
   static_assert(!detail::is_input<First> || detail::input_size_of<First> > 0,
                 "a network's input needs at least one feature (input<0>)");
 
-  using resolution = detail::resolve_layers<T, 1, detail::input_size_of<First>, 0,
-                                            detail::layer_list<>, Layers...>;
+  // Without layers (reported above), one stand-in layer keeps the rest of the class valid.
+  using resolution = std::conditional_t<
+      (sizeof...(Layers) > 0),
+      detail::resolve_layers<T, 1, detail::input_size_of<First>, 0, detail::layer_list<>, Layers...>,
+      detail::resolve_layers<T, 1, detail::input_size_of<First>, 0, detail::layer_list<>,
+                             dense<std::size_t{1}, ctnn::identity>>>;
 
  public:
   using value_type = T;
@@ -286,6 +291,50 @@ using network = basic_network<float, Layers...>;
 template <simd::scalar T, std::size_t N>
 [[nodiscard]] std::size_t argmax(const vector<T, N>& v) noexcept {
   return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
+/// Execution policy: fused SIMD kernels (the default).
+struct fused {};
+/// Execution policy: one loop per operation, a temporary per intermediate (the textbook
+/// way): the reference in tests, the baseline in benchmarks.
+struct naive {};
+
+/// The output of `net` for one input. `ctnn::fused` is `net(x)`; `ctnn::naive` computes the
+/// same formulas one loop per operation (z = W a, z += b, a = f(z)), each into a temporary.
+/// @code
+/// auto p = ctnn::forward<ctnn::naive>(net, x);   // == net(x), up to rounding
+/// @endcode
+template <class Policy = fused, simd::scalar T, class... L>
+[[nodiscard]] vector<T, basic_network<T, L...>::output_size> forward(
+    const basic_network<T, L...>& net, const vector<T, basic_network<T, L...>::input_size>& x) {
+  using N = basic_network<T, L...>;
+  if constexpr (std::is_same_v<Policy, fused>) {
+    return net(x);
+  } else {
+    static_assert(std::is_same_v<Policy, naive>, "the execution policy must be ctnn::fused or ctnn::naive");
+    std::vector<T> a(x.begin(), x.end());
+    detail::for_each_index<N::layer_count>([&](auto l) {
+      using current = typename N::template layer<l>;
+      std::vector<T> z(current::outputs, T(0));
+      for (std::size_t o = 0; o < current::outputs; ++o)
+        for (std::size_t i = 0; i < current::inputs; ++i) z[o] += net.template weight<l>(o, i) * a[i];
+      if constexpr (current::has_bias)
+        for (std::size_t o = 0; o < current::outputs; ++o) z[o] += net.template bias<l>(o);
+      std::vector<T> next(current::outputs);
+      if constexpr (detail::is_softmax_activation<typename current::activation>) {
+        const T m = *std::max_element(z.begin(), z.end());
+        T total = 0;
+        for (std::size_t o = 0; o < current::outputs; ++o) total += next[o] = std::exp(z[o] - m);
+        for (std::size_t o = 0; o < current::outputs; ++o) next[o] /= total;
+      } else {
+        for (std::size_t o = 0; o < current::outputs; ++o) next[o] = current::activation::forward(z[o]);
+      }
+      a = std::move(next);
+    });
+    vector<T, N::output_size> result;
+    std::copy(a.begin(), a.end(), result.begin());
+    return result;
+  }
 }
 
 namespace detail {

@@ -38,6 +38,8 @@ struct epoch_record {
   /// Loss and accuracy on the validation data after the epoch; NaN without validation data.
   double validation_loss = std::numeric_limits<double>::quiet_NaN();
   double validation_accuracy = std::numeric_limits<double>::quiet_NaN();
+  /// Euclidean norm of the gradient of the epoch's last step (over its batch).
+  double gradient_norm = 0;
   /// Wall-clock time of the epoch's training steps.
   double seconds = 0;
 };
@@ -59,6 +61,10 @@ struct basic_fit_options {
   std::size_t max_updates = 0;
   /// Stop when the epoch's mean loss is below this value (0: never).
   double loss_tolerance = 0;
+  /// Stop after a step whose gradient norm is below this value (0: never). With
+  /// `batch_size` ≥ the dataset's size this is the course's rule ‖∇L(θ)‖ < tolerance;
+  /// with mini-batches it looks at the batch's gradient.
+  double gradient_tolerance = 0;
   /// Called after every epoch with the epoch's index (from 0) and record; returning false
   /// stops training.
   std::function<bool(std::size_t, const epoch_record&)> on_epoch{};
@@ -116,8 +122,8 @@ evaluation evaluate(basic_network<T, L...>& net, const Data& data, Loss loss) {
 /// data in batches of `options.batch_size` (the last batch of an epoch may be smaller).
 /// The workspace is allocated once, before the first epoch.
 /// @throws ctnn::error when the data is empty or the batch size is 0, and when a loss or
-/// an update is not finite: the message names the epoch and the batch, and the network
-/// keeps its finite parameters.
+/// a gradient is not finite: the message names the epoch and the batch, and the network
+/// keeps the parameters of the last finite step.
 template <class Policy = fused, simd::scalar T, class... L, class Data, class Loss, class Optimizer>
 history fit(basic_network<T, L...>& net, const Data& data, Loss loss, Optimizer optimizer,
             const basic_fit_options<T, basic_network<T, L...>::input_size,
@@ -157,13 +163,16 @@ history fit(basic_network<T, L...>& net, const Data& data, Loss loss, Optimizer 
                     ": " + e.what());
       }
       seen += part.size();
-      if (options.max_updates && ++updates >= options.max_updates) {
+      ++updates;
+      if ((options.max_updates && updates >= options.max_updates) ||
+          step.gradient_norm() < options.gradient_tolerance) {
         stop = true;
         break;
       }
     }
     record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     record.loss = total / double(seen);
+    record.gradient_norm = step.gradient_norm();
     if (options.validation) {
       const evaluation v = evaluate<Policy>(net, *options.validation, loss);
       record.validation_loss = v.loss;

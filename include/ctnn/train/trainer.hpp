@@ -32,11 +32,6 @@
 
 namespace ctnn {
 
-/// Execution policy: fused SIMD kernels (the default).
-struct fused {};
-/// Execution policy: one loop per operation, a temporary per intermediate.
-struct naive {};
-
 namespace detail {
 
 /// The loss of a batch whose output-layer sums (logits) are `z`, against targets `y`; with
@@ -101,6 +96,22 @@ double output_loss(const T* z, const T* y, T* dz, std::size_t rows) noexcept {
   return total / norm;
 }
 
+/// The largest magnitude among `rows` rows of `cols` values `stride` apart; +∞ when one of
+/// them is not finite.
+template <class T>
+double largest_magnitude(const T* x, std::size_t rows, std::size_t cols, std::size_t stride) noexcept {
+  using V = simd::pack<T>;
+  constexpr std::size_t w = simd::lanes<V>;
+  V largest(T(0)), poison(T(0));  // poison stays 0 unless a value is ±∞ or NaN (∞·0 = NaN)
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; c += w) {
+      const V v = simd::keep_first_lanes(simd::load<V>(x + r * stride + c), cols - c);
+      largest = simd::max(largest, simd::abs(v));
+      poison += v * V(T(0));
+    }
+  return simd::all_finite(poison) ? double(simd::largest(largest)) : std::numeric_limits<double>::infinity();
+}
+
 }  // namespace detail
 
 /// Runs training steps of `Network` with `Loss` and `Optimizer`, on batches of at most
@@ -123,7 +134,7 @@ class trainer {
   trainer(Network& net, Loss /*loss: its formulas are static*/, Optimizer optimizer, std::size_t max_batch)
       : net_(&net), state_(optimizer, Network::stored_parameter_count),
         max_batch_(max_batch), sums_(max_batch * sum_stride), activations_(max_batch * sum_stride),
-        deltas_{simd::aligned_buffer<T>(max_batch * widest), simd::aligned_buffer<T>(max_batch * widest)},
+        deltas_(max_batch * sum_stride),
         gradient_(Network::stored_parameter_count) {
     if (max_batch == 0) throw error("trainer: max_batch must be at least 1");
   }
@@ -131,24 +142,53 @@ class trainer {
   /// One step on `batch`: forward, loss, backward and update. Returns the batch's mean loss
   /// at the parameters before the update.
   /// @throws ctnn::error when the batch is empty or has more than `max_batch()` samples, and
-  /// when the loss or an updated parameter is not finite. On a non-finite loss nothing is
-  /// updated; a parameter whose update would not be finite keeps its value.
+  /// when the loss or the gradient is not finite: then no parameter and no optimizer state
+  /// has changed. A parameter whose update alone overflows (a finite gradient, a parameter
+  /// near the largest finite value) keeps its value and the step reports it the same way.
   T operator()(dataset_view<T, input_size, output_size> batch) {
     check_batch(batch.size());
     const double loss = forward_and_loss(batch, true);
-    if (!std::isfinite(loss)) throw error("the loss is not finite (" + std::to_string(loss) + ")");
-    state_.begin_step();
+    if (!std::isfinite(loss))
+      throw error("the loss is not finite (" + std::to_string(loss) + "); no parameter was changed");
+    backpropagate_deltas(batch);
     finite_ = true;
-    backward(batch, [this](T* parameters, std::size_t offset, const auto& g) {
-      using V = std::remove_cvref_t<decltype(g)>;
-      const V updated = state_.step(simd::load<V>(parameters + offset), g, offset);
-      if (simd::all_finite(updated))
-        simd::store(parameters + offset, updated);
-      else
-        finite_ = false;
-    });
-    if (!finite_) throw error("a gradient step is not finite; the affected parameters were kept");
+    T* p = net_->parameters();
+    auto update = [this](T* parameters, std::size_t offset, const auto& g) {
+      this->apply(parameters, offset, g);
+    };
+    static const double limit = std::sqrt(double(std::numeric_limits<T>::max())) / 16;
+    const double bound = std::is_same_v<Policy, fused> ? gradient_bound(batch) : limit * 2;
+    if (bound <= limit) {
+      // Every gradient is provably finite (and so is its square, for Adam): update each
+      // parameter in the epilogue of the kernel that computes its gradient.
+      begin_norm(bound);
+      state_.begin_step();
+      parameter_gradients(batch, update);
+    } else {
+      // Textbook order (and the fused policy's fallback when values are huge): the whole
+      // gradient first, checked, then the update.
+      parameter_gradients(batch, [this](T*, std::size_t offset, const auto& g) {
+        simd::store(gradient_.data() + offset, g);
+      });
+      constexpr std::size_t n = Network::stored_parameter_count;
+      const double largest = detail::largest_magnitude(gradient_.data(), 1, n, n);
+      if (!std::isfinite(largest)) throw error("the gradient is not finite; no parameter was changed");
+      begin_norm(largest);
+      state_.begin_step();
+      if constexpr (std::is_same_v<Policy, fused>) {
+        using V = simd::pack<T>;
+        for (std::size_t i = 0; i < n; i += simd::lanes<V>) update(p, i, simd::load<V>(gradient_.data() + i));
+      } else {
+        for (std::size_t i = 0; i < n; ++i) update(p, i, gradient_[i]);
+      }
+    }
+    if (!finite_) throw error("an updated parameter would not be finite; such parameters kept their values");
     return static_cast<T>(loss);
+  }
+
+  /// The Euclidean norm of the gradient of the last step (`operator()`), over all parameters.
+  [[nodiscard]] double gradient_norm() const noexcept {
+    return norm_scale_ * std::sqrt(squares_ + double(simd::sum(square_packs_)));
   }
 
   /// ∂(mean loss)/∂θ on `batch` in the parameter block's layout (`Network::parameters()`),
@@ -156,7 +196,9 @@ class trainer {
   double gradient(dataset_view<T, input_size, output_size> batch, T* into) {
     check_batch(batch.size());
     const double loss = forward_and_loss(batch, true);
-    backward(batch, [into](T*, std::size_t offset, const auto& g) { simd::store(into + offset, g); });
+    backpropagate_deltas(batch);
+    parameter_gradients(batch,
+                        [into](T*, std::size_t offset, const auto& g) { simd::store(into + offset, g); });
     return loss;
   }
 
@@ -184,7 +226,6 @@ class trainer {
   template <std::size_t L>
   using layer = typename Network::template layer<L>;
 
-  static constexpr std::size_t widest = Network::traits::widest;
   static constexpr std::size_t sum_stride = [] {
     std::size_t s = 0;
     detail::for_each_index<layer_count>([&](auto l) { s += layer<l>::stride; });
@@ -206,6 +247,12 @@ class trainer {
                   " samples exceeds the trainer's max_batch of " + std::to_string(max_batch_));
   }
 
+  /// ∂(mean loss)/∂Z of layer L for a batch of `rows`, laid out as its sums.
+  template <std::size_t L>
+  T* delta(std::size_t rows) noexcept {
+    return deltas_.data() + sum_offset<L>(rows);
+  }
+
   /// Input rows of layer L: the batch for the first layer, else the previous activations.
   template <std::size_t L>
   const T* layer_input(const dataset_view<T, input_size, output_size>& batch) const noexcept {
@@ -218,7 +265,7 @@ class trainer {
   double forward_and_loss(const dataset_view<T, input_size, output_size>& batch, bool with_gradient) {
     const std::size_t rows = batch.size();
     const T* p = net_->parameters();
-    T* output_delta = deltas_[(layer_count - 1) % 2].data();
+    T* output_delta = delta<layer_count - 1>(rows);
     if constexpr (std::is_same_v<Policy, fused>) {
       detail::for_each_index<layer_count>([&](auto l) {
         using current = layer<l>;
@@ -247,22 +294,20 @@ class trainer {
     }
   }
 
-  /// Backpropagation from the output delta in `deltas_`, handing each parameter's gradient
-  /// (a pack, padding lanes zero) to `sink(parameters, offset, g)` as soon as it is known.
-  template <class Sink>
-  void backward(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
+  /// Backpropagation of the output delta: ∂(mean loss)/∂Z of every layer, each computed
+  /// from the one above with the weights before any update.
+  void backpropagate_deltas(const dataset_view<T, input_size, output_size>& batch) {
     if constexpr (std::is_same_v<Policy, fused>) {
       const std::size_t rows = batch.size();
-      T* p = net_->parameters();
+      const T* p = net_->parameters();
       detail::for_each_index_reversed<layer_count>([&](auto l) {
-        using current = layer<l>;
-        const T* dz = deltas_[l % 2].data();
-        // dZ of the layer below = (dZ · Wᵀ) ⊙ f′(Z below), before W changes.
         if constexpr (l > 0) {
+          // dZ of the layer below = (dZ · Wᵀ) ⊙ f′(Z below): f′ applied in the epilogue.
+          using current = layer<l>;
           using below = layer<l - 1>;
-          T* dz_below = deltas_[(l - 1) % 2].data();
+          T* dz_below = delta<l - 1>(rows);
           const T* z_below = sums_.data() + sum_offset<l - 1>(rows);
-          kernels::gemm<T>(rows, below::outputs, current::outputs, {dz, current::stride},
+          kernels::gemm<T>(rows, below::outputs, current::outputs, {delta<l>(rows), current::stride},
                            {p + current::weight_offset, current::stride, true},
                            {dz_below, below::stride}, workspace_,
                            [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
@@ -274,6 +319,22 @@ class trainer {
                              kernels::store_row_part(dz_below + at, d, valid);
                            });
         }
+      });
+    } else {
+      naive_deltas(batch);
+    }
+  }
+
+  /// The parameters' gradients from the deltas, each handed to `sink(parameters, offset, g)`
+  /// (a pack with zero padding lanes, or one value in the naive policy) as soon as it is known.
+  template <class Sink>
+  void parameter_gradients(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
+    if constexpr (std::is_same_v<Policy, fused>) {
+      const std::size_t rows = batch.size();
+      T* p = net_->parameters();
+      detail::for_each_index<layer_count>([&](auto l) {
+        using current = layer<l>;
+        const T* dz = delta<l>(rows);
         // dW = Xᵀ · dZ, each pack handed to the sink (the optimizer) when complete.
         kernels::gemm<T>(current::inputs, current::outputs, rows,
                          {layer_input<l>(batch), simd::padded_size<T, current::inputs>, true},
@@ -289,8 +350,54 @@ class trainer {
                                });
       });
     } else {
-      naive_backward(batch, sink);
+      naive_parameter_gradients(batch, sink);
     }
+  }
+
+  /// A bound on the magnitude of every gradient of this batch (+∞ when a delta or an input
+  /// is not finite): each weight gradient is a sum of `rows` products x·dz, each bias
+  /// gradient a sum of `rows` dz.
+  double gradient_bound(const dataset_view<T, input_size, output_size>& batch) noexcept {
+    const std::size_t rows = batch.size();
+    double bound = 0;
+    detail::for_each_index<layer_count>([&](auto l) {
+      using current = layer<l>;
+      const double dz = detail::largest_magnitude(delta<l>(rows), rows, current::outputs, current::stride);
+      const double x = detail::largest_magnitude(layer_input<l>(batch), rows, current::inputs,
+                                                 simd::padded_size<T, current::inputs>);
+      if (std::isfinite(dz) && std::isfinite(x))
+        bound = std::max(bound, double(rows) * dz * std::max(x, 1.0));
+      else
+        bound = std::numeric_limits<double>::infinity();
+    });
+    return bound;
+  }
+
+  /// Starts Σ g² for a step whose gradients are at most `largest` in magnitude: they are
+  /// summed divided by it, so that the sum cannot overflow.
+  void begin_norm(double largest) noexcept {
+    norm_scale_ = std::max(largest, 1.0);
+    inverse_norm_scale_ = static_cast<T>(1 / norm_scale_);
+    squares_ = 0;
+    square_packs_ = simd::pack<T>(T(0));
+  }
+
+  /// The optimizer's update of the parameters at `offset` whose gradient is `g`; an update
+  /// that is not finite is not stored.
+  template <class V>
+  void apply(T* parameters, std::size_t offset, const V& g) {
+    if constexpr (simd::is_pack<V>) {
+      const V scaled = g * V(inverse_norm_scale_);
+      square_packs_ = simd::fma(scaled, scaled, square_packs_);
+    } else {
+      const double scaled = double(g) / norm_scale_;
+      squares_ += scaled * scaled;
+    }
+    const V updated = state_.step(simd::load<V>(parameters + offset), g, offset);
+    if (simd::all_finite(updated))
+      simd::store(parameters + offset, updated);
+    else
+      finite_ = false;
   }
 
   // ---- The naive policy: the same formulas, one scalar loop per operation. ----
@@ -377,19 +484,15 @@ class trainer {
     return total / norm;
   }
 
-  template <class Sink>
-  void naive_backward(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
+  void naive_deltas(const dataset_view<T, input_size, output_size>& batch) {
     const std::size_t rows = batch.size();
-    Network& net = *net_;
-    T* p = net.parameters();
+    const Network& net = *net_;
     detail::for_each_index_reversed<layer_count>([&](auto l) {
-      using current = layer<l>;
-      constexpr std::size_t in = current::inputs, out = current::outputs;
-      const T* dz = deltas_[l % 2].data();
-      const T* x = layer_input<l>(batch);
-      constexpr std::size_t x_stride = simd::padded_size<T, in>;
       if constexpr (l > 0) {
+        using current = layer<l>;
         using below = layer<l - 1>;
+        constexpr std::size_t in = current::inputs, out = current::outputs;
+        const T* dz = delta<l>(rows);
         // dA = dZ W, then f′(Z), then dZ = dA ⊙ f′(Z): three loops, two temporaries.
         std::vector<T> da(rows * in, T(0)), slope(rows * in);
         for (std::size_t r = 0; r < rows; ++r)
@@ -402,12 +505,25 @@ class trainer {
         for (std::size_t r = 0; r < rows; ++r)
           for (std::size_t i = 0; i < in; ++i)
             slope[r * in + i] = below::activation::derivative(z_below[r * below::stride + i]);
-        T* dz_below = deltas_[(l - 1) % 2].data();
+        T* dz_below = delta<l - 1>(rows);
         for (std::size_t r = 0; r < rows; ++r)
           for (std::size_t i = 0; i < below::stride; ++i)
             dz_below[r * below::stride + i] = i < in ? da[r * in + i] * slope[r * in + i] : T(0);
       }
-      // dW = dZᵀ X and db = Σ dZ into temporaries, then the update loops.
+    });
+  }
+
+  template <class Sink>
+  void naive_parameter_gradients(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
+    const std::size_t rows = batch.size();
+    T* p = net_->parameters();
+    detail::for_each_index<layer_count>([&](auto l) {
+      using current = layer<l>;
+      constexpr std::size_t in = current::inputs, out = current::outputs;
+      const T* dz = delta<l>(rows);
+      const T* x = layer_input<l>(batch);
+      constexpr std::size_t x_stride = simd::padded_size<T, in>;
+      // dW = dZᵀ X and db = Σ dZ into temporaries, then handed on one by one.
       std::vector<T> dw(out * in, T(0)), db(out, T(0));
       for (std::size_t o = 0; o < out; ++o)
         for (std::size_t i = 0; i < in; ++i) {
@@ -428,10 +544,14 @@ class trainer {
   detail::optimizer_state<T, Optimizer> state_;
   std::size_t max_batch_;
   simd::aligned_buffer<T> sums_, activations_;
-  simd::aligned_buffer<T> deltas_[2];
-  simd::aligned_buffer<T> gradient_;  // partial sums of dW when the batch exceeds a GEMM depth block
+  simd::aligned_buffer<T> deltas_;    // every layer's ∂loss/∂Z, laid out as sums_
+  simd::aligned_buffer<T> gradient_;  // dW's partial sums beyond a GEMM depth block; the stored gradient
   kernels::gemm_workspace<T> workspace_;
   bool finite_ = true;
+  // Σ (g / norm_scale_)² of the last step, from single values (naive) and from packs (fused).
+  double norm_scale_ = 1, squares_ = 0;
+  T inverse_norm_scale_ = 1;
+  simd::pack<T> square_packs_ = simd::pack<T>(T(0));
 };
 
 template <class Network, class Loss, class Optimizer>
