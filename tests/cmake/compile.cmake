@@ -7,6 +7,8 @@
 # the `// expect: <regex>` lines that open SOURCE (CMake regex syntax, in which `.` also
 # matches a newline; `\s` is accepted and stands for one whitespace character, because g++
 # prints `shape<3> >` where clang prints `shape<3>>`).
+# A line `// gcc-lines: <n>` right after them bounds the length of g++'s whole diagnostic: a check
+# that speaks first must not be buried in a cascade of errors that follow from it.
 # EXPECT=success: the compilation must succeed (a control, or a header on its own).
 #
 # SETTINGS is written by tests/CMakeLists.txt at generate time: the compiler, its flags,
@@ -99,6 +101,15 @@ endif()
 
 file(READ "${SOURCE}" rest)
 set(expectation_count 0)
+if(rest MATCHES "^(// expect: [^\n]*\n)*// gcc-lines: ([0-9]+)" AND CTNN_CXX_COMPILER_ID STREQUAL "GNU")
+  set(limit "${CMAKE_MATCH_2}")
+  string(REGEX MATCHALL "\n" newlines "${output}")
+  list(LENGTH newlines total_lines)
+  if(total_lines GREATER limit)
+    fail("${SOURCE} was rejected, but g++ wrote ${total_lines} lines, more than the ${limit} of its\n"
+         "  // gcc-lines: ${limit}\n")
+  endif()
+endif()
 while(rest MATCHES "^// expect: ([^\n]*)\n?(.*)$")
   set(regex "${CMAKE_MATCH_1}")
   set(rest "${CMAKE_MATCH_2}")

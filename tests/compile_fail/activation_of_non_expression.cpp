@@ -1,4 +1,5 @@
 // expect: an activation is defined by an expression of ctnn::x
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

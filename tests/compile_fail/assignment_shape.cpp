@@ -1,5 +1,6 @@
 // expect: assignment_target_has<ctnn::shape<4>\s*>::but_expression_has<ctnn::shape<3>\s*>
 // expect: an expression can only be assigned to a tensor of the same shape
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: ctnn::batch_view<int, 3>
 // expect: a batch holds float or double
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

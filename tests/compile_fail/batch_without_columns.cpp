@@ -1,5 +1,6 @@
 // expect: ctnn::batch_matrix<float, 0>
 // expect: a batch row needs at least one element
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: dense_activation_argument_is_not_an_activation<ctnn::detail::node<
 // expect: the last argument of dense<N, f> must be an activation such as ctnn::relu
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 constexpr auto swish = ctnn::x * ctnn::sigmoid(ctnn::x);

@@ -1,5 +1,6 @@
 // expect: dense_arguments_must_be_size_then_activation_but_are<false,
 // expect: write dense<N, activation> or dense<In, N, activation>, optionally followed by ctnn::no_bias
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: dense_layer_needs_at_least_one_output<0>
 // expect: a dense layer needs at least one output
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

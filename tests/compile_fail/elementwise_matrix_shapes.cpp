@@ -1,5 +1,6 @@
 // expect: left_operand_has<ctnn::shape<2, 3>\s*>::but_right_operand_has<ctnn::shape<3, 2>\s*>
 // expect: element-wise operands must have the same shape
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: loss<ctnn::cross_entropy>::needs_output_activation<ctnn::activations::softmax>::but_output_layer_has<ctnn::activations::sigmoid>
 // expect: this loss does not fit the output layer's activation
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

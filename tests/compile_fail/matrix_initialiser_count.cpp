@@ -1,5 +1,6 @@
 // expect: tensor_of_elements<4>::initialised_with_values<3>
 // expect: a tensor initialised from values needs exactly one value per element
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: ctnn::matrix<float, 0, 3>
 // expect: a ctnn::matrix needs at least one row and one column
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

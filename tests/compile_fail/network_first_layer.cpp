@@ -1,5 +1,6 @@
 // expect: network_must_start_with_input_but_starts_with<ctnn::dense<8,
 // expect: the first layer of a network must be ctnn::input<N>
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

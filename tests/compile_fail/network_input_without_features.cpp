@@ -1,4 +1,5 @@
 // expect: a network's input needs at least one feature
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: every layer after ctnn::input<N> must be a ctnn::dense<...>
 // expect: input<3>
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: dense_layer<2>::declares_inputs<4>::but_previous_layer_has_outputs<8>
 // expect: a dense layer's explicit input count must equal the previous layer's size
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

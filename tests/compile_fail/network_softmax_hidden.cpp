@@ -1,5 +1,6 @@
 // expect: dense_layer<1>::uses_softmax_but_is_not_the_output_layer<false>
 // expect: softmax can only be the activation of the last layer
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

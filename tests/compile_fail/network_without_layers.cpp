@@ -1,4 +1,5 @@
 // expect: a network needs at least one dense layer after input<N>
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

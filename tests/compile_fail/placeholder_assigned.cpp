@@ -1,4 +1,5 @@
 // expect: an expression of ctnn::x is a function, not a value
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

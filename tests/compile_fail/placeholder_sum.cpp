@@ -1,4 +1,5 @@
 // expect: an expression of ctnn::x has no elements to sum
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

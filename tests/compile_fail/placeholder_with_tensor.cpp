@@ -1,4 +1,5 @@
 // expect: ctnn::x stands for the input of an activation \(ctnn::activation<expr>\); it cannot be combined with a tensor
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: left_operand_holds<float>::but_right_operand_holds<double>
 // expect: operands must hold the same scalar type
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: matrix_product_of<ctnn::shape<3, 4>\s*>::with<ctnn::shape<5>\s*>::needs_columns_of_left_equal_to_rows_of_right<4, 5>
 // expect: A's column count must equal B's row count
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,5 +1,6 @@
 // expect: ctnn::softmax applies to a static vector or matrix expression
 // expect: batch_shape<10>
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

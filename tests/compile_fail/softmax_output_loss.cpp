@@ -1,5 +1,6 @@
 // expect: a softmax output layer is trained with ctnn::cross_entropy
 // expect: check_loss_fits<ctnn::mse, ctnn::activations::softmax>
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -1,4 +1,5 @@
 // expect: constraint.*vector.*T = int.*scalar
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

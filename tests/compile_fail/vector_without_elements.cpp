@@ -1,5 +1,6 @@
 // expect: ctnn::vector<float, 0>
 // expect: a ctnn::vector needs at least one element
+// gcc-lines: 25
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -64,14 +64,21 @@ namespace activations {
 /// @endcode
 template <auto Expression>
 struct elementwise {
-  static_assert(requires { requires detail::expression_type<decltype(Expression)> && decltype(Expression)::symbolic; },
-                "an activation is defined by an expression of ctnn::x, "
-                "for example ctnn::x * ctnn::sigmoid(ctnn::x)");
+  static constexpr bool is_expression_of_x =
+      requires { requires detail::expression_type<decltype(Expression)> && decltype(Expression)::symbolic; };
+  static_assert(is_expression_of_x, "an activation is defined by an expression of ctnn::x, "
+                                    "for example ctnn::x * ctnn::sigmoid(ctnn::x)");
 
-  /// The defining expression of `ctnn::x`.
-  static constexpr auto expression = Expression;
+  /// The defining expression of `ctnn::x` (after the error above, `x` itself, so that no
+  /// further errors follow from it).
+  static constexpr auto expression = [] {
+    if constexpr (is_expression_of_x)
+      return Expression;
+    else
+      return x;
+  }();
   /// Its derivative with respect to `ctnn::x`, simplified.
-  static constexpr auto derivative_expression = detail::derivative(Expression);
+  static constexpr auto derivative_expression = detail::derivative(expression);
   static constexpr bool unit_derivative = detail::is_one<std::remove_const_t<decltype(derivative_expression)>>;
 
   template <class V>

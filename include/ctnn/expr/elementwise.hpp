@@ -53,12 +53,20 @@ template <class Op, class L, class R>
                 "it cannot be combined with a tensor");
   const auto left = as_operand(l);
   const auto right = as_operand(r);
-  if constexpr (is_batch_shape<shape_of<L>> && is_batch_shape<shape_of<R>>) {
+  if constexpr (!same_shapes<L, R> || !same_scalars<L, R>) {
+    // After the error above, one operand stands for the result: no errors follow from it.
+    if constexpr (expression_type<L>)
+      return left;
+    else
+      return right;
+  } else if constexpr (is_batch_shape<shape_of<L>> && is_batch_shape<shape_of<R>>) {
     if (left.rows() != right.rows())
       throw error("element-wise operation on batches of " + std::to_string(left.rows()) +
                   " and " + std::to_string(right.rows()) + " rows");
+    return make_node(op, left, right);
+  } else {
+    return make_node(op, left, right);
   }
-  return make_node(op, left, right);
 }
 
 template <class Op, class E>

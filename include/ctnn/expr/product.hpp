@@ -140,7 +140,9 @@ struct product : expression_base {
   void compute(const Epilogue& epilogue, const kernels::output<value_type>& partial) const {
     using T = value_type;
     constexpr std::size_t lhs_stride = simd::padded_size<T, inner>;
-    if constexpr (!matrix_result) {
+    if constexpr (!std::is_same_v<T, typename R::value_type>) {
+      // Operands of different scalar types, reported where the product was formed.
+    } else if constexpr (!matrix_result) {
       kernels::gemv<T>(rows_, inner, {lhs.data(), lhs_stride}, rhs.data(), epilogue);
     } else {
       constexpr std::size_t cols = layout<shape_type>::cols;
