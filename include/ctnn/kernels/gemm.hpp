@@ -256,6 +256,44 @@ void gemm_blocked(std::size_t m, std::size_t n, std::size_t k, const operand<sim
   }
 }
 
+/// C = op(A) · B for a B of one column (a layer with one output): a matrix-vector product,
+/// on which the register tile would waste all but one of its columns. B's column is
+/// gathered once; each row of a row-major A is then one dot product, and a transposed A is
+/// summed row by row (an axpy per element of the column).
+template <class V, a_layout Layout, class Epilogue, class Prologue>
+void gemm_one_column(std::size_t m, std::size_t k, const operand<simd::lane_t<V>>& a,
+                     const operand<simd::lane_t<V>>& b, const output<simd::lane_t<V>>& c,
+                     const Epilogue& epilogue, const Prologue& prologue, bool accumulate,
+                     gemm_workspace<simd::lane_t<V>>& workspace) {
+  using T = simd::lane_t<V>;
+  constexpr std::size_t w = simd::lanes<V>;
+  auto [column, sums] = workspace.reserve(simd::padded<T>(k), simd::padded<T>(m));
+  for (std::size_t i = 0; i < simd::padded<T>(k); ++i) column[i] = i < k ? b.data[b.offset(i, 0)] : T(0);
+  if constexpr (Layout == a_layout::rows) {
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::size_t base = i * a.stride;
+      V acc(T(0));
+      for (std::size_t j = 0; j < k; j += w)
+        acc = simd::fma(simd::keep_first_lanes(prologue(simd::load<V>(a.data + base + j), base + j), k - j),
+                        simd::load<V>(column + j), acc);
+      sums[i] = simd::sum(acc);
+    }
+  } else {
+    for (std::size_t i = 0; i < m; i += w) simd::store(sums + i, V(T(0)));
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::size_t base = j * a.stride;
+      const V factor(column[j]);
+      for (std::size_t i = 0; i < m; i += w)
+        simd::store(sums + i, simd::fma(prologue(simd::load<V>(a.data + base + i), base + i), factor,
+                                        simd::load<V>(sums + i)));
+    }
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    const T sum = accumulate ? sums[i] + c.data[i * c.stride] : sums[i];
+    epilogue(i, std::size_t{0}, simd::keep_first_lanes(V(sum), 1), std::size_t{1});
+  }
+}
+
 }  // namespace detail
 
 /// Computes C = op(A) · op(B) for an m × k operand `a` and a k × n operand `b`, and hands
@@ -297,6 +335,15 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const operand<T>& a, cons
         const V v = accumulate ? simd::load<V>(c.data + i * c.stride + j) : V(T(0));
         epilogue(i, j, v, n - j);
       }
+    return;
+  }
+  if (n == 1) {
+    if (a.transposed)
+      detail::gemm_one_column<V, detail::a_layout::columns>(m, k, a, b, c, epilogue, prologue, accumulate,
+                                                            workspace);
+    else
+      detail::gemm_one_column<V, detail::a_layout::rows>(m, k, a, b, c, epilogue, prologue, accumulate,
+                                                         workspace);
     return;
   }
   if (a.transposed)
