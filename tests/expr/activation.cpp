@@ -151,3 +151,29 @@ TEST_CASE("leaky_relu leaks 1% below zero", "[expr][activation]") {
   CHECK(y[2] == 0.0);
   CHECK(y[3] == 2.0);
 }
+
+namespace {
+template <class A>
+void check_derivative_from_output() {
+  static_assert(ctnn::detail::derivative_from_output<A>);
+  for (double z = -6; z <= 6; z += 0.0625) {
+    if (std::abs(z) == 0 || std::abs(z) == 3) continue;  // kinks of the ReLUs and the hard sigmoid
+    const double a = A::forward(z);
+    CHECK(A::derivative_from_output(a) == Approx(A::derivative(z)).epsilon(1e-12).margin(1e-15));
+    using V = ctnn::simd::pack<double>;
+    const V packed = A::derivative_from_output(V(a));
+    CHECK(ctnn::simd::largest(packed) == A::derivative_from_output(a));
+  }
+}
+}  // namespace
+
+TEST_CASE("f' from f's value equals the symbolic derivative (sigmoid, tanh, the ReLUs)",
+          "[expr][activation]") {
+  check_derivative_from_output<ctnn::activations::sigmoid>();
+  check_derivative_from_output<ctnn::activations::tanh>();
+  check_derivative_from_output<ctnn::activations::relu>();
+  check_derivative_from_output<ctnn::activations::leaky_relu>();
+  check_derivative_from_output<ctnn::activations::hard_sigmoid>();
+  STATIC_REQUIRE_FALSE(ctnn::detail::derivative_from_output<ctnn::activations::identity>);
+  STATIC_REQUIRE(ctnn::detail::needs_sums<ctnn::activations::elementwise<ctnn::x * ctnn::sigmoid(ctnn::x)>>);
+}

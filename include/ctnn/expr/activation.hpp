@@ -15,6 +15,7 @@
 #include <ctnn/expr/node.hpp>
 #include <ctnn/expr/ops.hpp>
 #include <ctnn/expr/softmax.hpp>
+#include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
 
 #include <type_traits>
@@ -106,16 +107,55 @@ struct elementwise {
 /// f(z) = z.
 struct identity : elementwise<x> {};
 /// f(z) = 1 / (1 + e^−z); f′ = f (1 − f).
-struct sigmoid : elementwise<detail::make_node(detail::ops::sigmoid{}, x)> {};
+struct sigmoid : elementwise<detail::make_node(detail::ops::sigmoid{}, x)> {
+  /// |f(z)| ≤ 1 for every z.
+  static constexpr double largest_output = 1;
+  /// f′ from the value a = f(z), without an exponential: a (1 − a).
+  template <class V>
+  [[nodiscard]] static V derivative_from_output(const V& a) noexcept {
+    return a * (V(simd::lane_t<V>(1)) - a);
+  }
+};
 /// f(z) = clamp(z / 6 + 1/2, 0, 1) = (relu(z + 3) − relu(z − 3)) / 6: the course's sigmoid
 /// made of two ReLUs; f′ = 1/6 on (−3, 3), else 0.
-struct hard_sigmoid : elementwise<detail::make_node(detail::ops::hard_sigmoid{}, x)> {};
+struct hard_sigmoid : elementwise<detail::make_node(detail::ops::hard_sigmoid{}, x)> {
+  /// |f(z)| ≤ 1 for every z.
+  static constexpr double largest_output = 1;
+  /// f′ from a = f(z): 1/6 where 0 < a < 1, else 0.
+  template <class V>
+  [[nodiscard]] static V derivative_from_output(const V& a) noexcept {
+    using T = simd::lane_t<V>;
+    return simd::select((a > V(T(0))) & (a < V(T(1))), V(T(1) / T(6)), V(T(0)));
+  }
+};
 /// f(z) = max(z, 0); f′ = 1 for z > 0, else 0.
-struct relu : elementwise<detail::make_node(detail::ops::relu{}, x)> {};
+struct relu : elementwise<detail::make_node(detail::ops::relu{}, x)> {
+  /// f′ from a = f(z): 1 where a > 0 (z > 0), else 0.
+  template <class V>
+  [[nodiscard]] static V derivative_from_output(const V& a) noexcept {
+    using T = simd::lane_t<V>;
+    return simd::select(a > V(T(0)), V(T(1)), V(T(0)));
+  }
+};
 /// f(z) = z for z > 0, else 0.01 z.
-struct leaky_relu : elementwise<detail::make_node(detail::ops::leaky_relu{}, x)> {};
+struct leaky_relu : elementwise<detail::make_node(detail::ops::leaky_relu{}, x)> {
+  /// f′ from a = f(z): 1 where a > 0 (z > 0), else the slope.
+  template <class V>
+  [[nodiscard]] static V derivative_from_output(const V& a) noexcept {
+    using T = simd::lane_t<V>;
+    return simd::select(a > V(T(0)), V(T(1)), V(static_cast<T>(detail::ops::leaky_relu{}.slope)));
+  }
+};
 /// f(z) = tanh z; f′ = 1 − tanh² z.
-struct tanh : elementwise<detail::make_node(detail::ops::tanh{}, x)> {};
+struct tanh : elementwise<detail::make_node(detail::ops::tanh{}, x)> {
+  /// |f(z)| ≤ 1 for every z.
+  static constexpr double largest_output = 1;
+  /// f′ from a = f(z): 1 − a².
+  template <class V>
+  [[nodiscard]] static V derivative_from_output(const V& a) noexcept {
+    return V(simd::lane_t<V>(1)) - a * a;
+  }
+};
 /// f(z) = e^z.
 struct exp : elementwise<detail::make_node(detail::ops::exp{}, x)> {};
 /// f(z) = ln z.

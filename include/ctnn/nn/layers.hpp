@@ -8,6 +8,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 namespace ctnn {
@@ -39,6 +40,32 @@ concept elementwise_activation = requires(float z) {
 
 template <class A>
 concept activation_type = elementwise_activation<A> || is_softmax_activation<A>;
+
+/// True when f′ follows from f's value (sigmoid, tanh, the ReLUs): training then keeps
+/// only a hidden layer's activations, and backpropagation needs no exponential.
+template <class A>
+inline constexpr bool derivative_from_output = requires(float a) {
+  { A::derivative_from_output(a) } -> std::same_as<float>;
+};
+
+/// The largest |f(z)| of activation A over all z (∞ when unbounded).
+template <class A>
+inline constexpr double largest_output = [] {
+  if constexpr (requires { A::largest_output; })
+    return A::largest_output;
+  else
+    return std::numeric_limits<double>::infinity();
+}();
+
+/// True when training keeps the sums Z of a layer with activation A: for f′ (unless it
+/// is 1 or follows from f's value), and for softmax, whose loss reads the logits.
+template <class A>
+inline constexpr bool needs_sums = [] {
+  if constexpr (elementwise_activation<A>)
+    return !A::unit_derivative && !derivative_from_output<A>;
+  else
+    return true;
+}();
 
 template <auto V>
 inline constexpr bool is_size = std::is_integral_v<decltype(V)> && !std::is_same_v<decltype(V), bool>;

@@ -240,6 +240,11 @@ class trainer {
     return s * rows;
   }
 
+  /// True when layer L's activation is bounded (|f| ≤ 1): its outputs need no measuring.
+  template <std::size_t L>
+  static constexpr bool bounded_output =
+      detail::largest_output<typename layer<L>::activation> < std::numeric_limits<double>::infinity();
+
   void check_batch(std::size_t rows) const {
     if (rows == 0) throw error("trainer: the batch is empty");
     if (rows > max_batch_)
@@ -281,7 +286,8 @@ class trainer {
               V zv = sum;
               if constexpr (current::has_bias) zv += simd::load<V>(p + current::bias_offset + c);
               const std::size_t at = r * current::stride + c;
-              kernels::store_row_part(z + at, zv, valid);
+              if constexpr (!hidden || detail::needs_sums<typename current::activation>)
+                kernels::store_row_part(z + at, zv, valid);
               if constexpr (hidden)
                 kernels::store_row_part(a + at, current::activation::forward(zv), valid);
             });
@@ -305,8 +311,10 @@ class trainer {
           // dZ of the layer below = (dZ · Wᵀ) ⊙ f′(Z below): f′ applied in the epilogue.
           using current = layer<l>;
           using below = layer<l - 1>;
+          using f = typename below::activation;
           T* dz_below = delta<l - 1>(rows);
           const T* z_below = sums_.data() + sum_offset<l - 1>(rows);
+          const T* a_below = activations_.data() + sum_offset<l - 1>(rows);
           kernels::gemm<T>(rows, below::outputs, current::outputs, {delta<l>(rows), current::stride},
                            {p + current::weight_offset, current::stride, true},
                            {dz_below, below::stride}, workspace_,
@@ -314,8 +322,10 @@ class trainer {
                              using V = std::remove_cvref_t<decltype(sum)>;
                              const std::size_t at = r * below::stride + c;
                              V d = sum;
-                             if constexpr (!below::activation::unit_derivative)
-                               d *= below::activation::derivative(simd::load<V>(z_below + at));
+                             if constexpr (detail::needs_sums<f>)
+                               d *= f::derivative(simd::load<V>(z_below + at));
+                             else if constexpr (!f::unit_derivative)
+                               d *= f::derivative_from_output(simd::load<V>(a_below + at));
                              kernels::store_row_part(dz_below + at, d, valid);
                            });
         }
@@ -362,9 +372,17 @@ class trainer {
     double bound = 0;
     detail::for_each_index<layer_count>([&](auto l) {
       using current = layer<l>;
+      // One pass over each layer's delta and inputs; none for the outputs of a bounded
+      // activation. (Measuring them inside the kernels' epilogues was slower: the running
+      // maximum then lives in memory that every store may alias.)
       const double dz = detail::largest_magnitude(delta<l>(rows), rows, current::outputs, current::stride);
-      const double x = detail::largest_magnitude(layer_input<l>(batch), rows, current::inputs,
-                                                 simd::padded_size<T, current::inputs>);
+      const double x = [&] {
+        if constexpr (l > 0) {
+          if constexpr (bounded_output<l - 1>) return detail::largest_output<typename layer<l - 1>::activation>;
+        }
+        return detail::largest_magnitude(layer_input<l>(batch), rows, current::inputs,
+                                         simd::padded_size<T, current::inputs>);
+      }();
       if (std::isfinite(dz) && std::isfinite(x))
         bound = std::max(bound, double(rows) * dz * std::max(x, 1.0));
       else
