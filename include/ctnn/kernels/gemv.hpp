@@ -65,16 +65,30 @@ void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const E
   } else {
     const std::size_t packs = (m + w - 1) / w;
     detail::for_pack_chunks<8>(packs, [&]<std::size_t P>(std::size_t first) {
-      V acc[P];
-      for (auto& s : acc) s = V(T(0));
-      for (std::size_t kk = 0; kk < k; ++kk) {
-        // Formed inside the loop: with k = 0, `a.data` may be null (an empty matrix).
+      // Each accumulator is a chain of dependent FMAs; with few packs of y, U chains per
+      // pack over interleaved k keep about eight FMAs in flight (latency 4 × 2 ports),
+      // which is what bounds a small layer.
+      constexpr std::size_t U = P >= 8 ? 1 : P >= 4 ? 2 : 4;
+      V acc[U][P];
+      for (auto& chain : acc)
+        for (auto& s : chain) s = V(T(0));
+      const std::size_t full = k / U * U;
+      for (std::size_t kk = 0; kk < full; kk += U)
+        for (std::size_t u = 0; u < U; ++u) {
+          // Formed inside the loop: with k = 0, `a.data` may be null (an empty matrix).
+          const T* column = a.data + (kk + u) * a.stride + first * w;
+          const V xk(x[kk + u]);
+          for (std::size_t p = 0; p < P; ++p) acc[u][p] = simd::fma(xk, simd::load<V>(column + p * w), acc[u][p]);
+        }
+      for (std::size_t kk = full; kk < k; ++kk) {
         const T* column = a.data + kk * a.stride + first * w;
         const V xk(x[kk]);
-        for (std::size_t p = 0; p < P; ++p) acc[p] = simd::fma(xk, simd::load<V>(column + p * w), acc[p]);
+        for (std::size_t p = 0; p < P; ++p) acc[0][p] = simd::fma(xk, simd::load<V>(column + p * w), acc[0][p]);
       }
-      for (std::size_t p = 0; p < P; ++p)
-        epilogue(std::size_t{0}, (first + p) * w, acc[p], m - (first + p) * w);
+      for (std::size_t p = 0; p < P; ++p) {
+        for (std::size_t u = 1; u < U; ++u) acc[0][p] += acc[u][p];
+        epilogue(std::size_t{0}, (first + p) * w, acc[0][p], m - (first + p) * w);
+      }
     });
   }
 }
