@@ -9,6 +9,8 @@
 //   weights   dW = Xᵀ · dZ      (inputs x outputs, depth = batch)
 // Each reports FLOP/s = 2·outputs·inputs·batch per product; compare the `peak_fma` row of
 // the same run for the fraction of peak.
+#include "limits.hpp"
+
 #include <ctnn/ctnn.hpp>
 
 #include <Eigen/Core>
@@ -16,30 +18,12 @@
 
 #include <cstddef>
 #include <string>
-#include <utility>
 
 namespace {
 
 using T = float;
 using ctnn::simd::aligned_buffer;
 using ctnn::simd::padded;
-
-// Peak single-core FMA throughput: enough independent accumulators to hide the FMA
-// latency on every core of this decade (latency 4-5 cycles x 2 ports = 10 in flight).
-void peak_fma(benchmark::State& state) {
-  using V = ctnn::simd::pack<T>;
-  constexpr std::size_t chains = 20, steps = 1000;
-  const V a(T(0.999)), b(T(0.001));  // a fixed point at 1: no overflow, no denormals
-  for (auto _ : state) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      V acc[] = {V(T(I))...};  // each chain is one register: the loop body is `chains` FMAs
-      for (std::size_t s = 0; s < steps; ++s) ((acc[I] = ctnn::simd::fma(acc[I], a, b)), ...);
-      (benchmark::DoNotOptimize(acc[I]), ...);
-    }(std::make_index_sequence<chains>{});
-  }
-  state.counters["FLOP/s"] = benchmark::Counter(
-      2.0 * ctnn::simd::width<T> * chains * steps, benchmark::Counter::kIsIterationInvariantRate);
-}
 
 struct shape {
   std::size_t outputs, inputs, batch;
@@ -124,7 +108,7 @@ void eigen_gemm(benchmark::State& state, product p, shape s) {
 }
 
 const bool registered = [] {
-  benchmark::RegisterBenchmark("peak_fma", peak_fma);
+  benchmark::RegisterBenchmark("peak_fma", ctnn_bench::peak_fma);
   for (const shape s : {shape{1024, 1024, 256}, shape{128, 784, 64}})
     for (const product p : {product::forward, product::backward, product::weights}) {
       const std::string name = std::string("gemm_") + product_name(p) + "/" + s.name();
