@@ -95,23 +95,18 @@ def make_step(sizes, hidden, output, loss, batch, learning_rate, generator):
 
     opt = torch.optim.SGD(model.parameters(), lr=learning_rate)
     if loss == "cross_entropy":
-        labels = torch.randint(0, sizes[-1], (batch,), generator=generator)
-
-        def train():
-            opt.zero_grad()
-            value = F.cross_entropy(model(x), labels)
-            value.backward()
-            opt.step()
-            return value
+        loss_function = F.cross_entropy
+        target = torch.randint(0, sizes[-1], (batch,), generator=generator)
     else:
+        loss_function = F.mse_loss
         target = torch.sin(3 * x[:, :1])
 
-        def train():
-            opt.zero_grad()
-            value = F.mse_loss(model(x), target)
-            value.backward()
-            opt.step()
-            return value
+    def train():
+        opt.zero_grad()
+        value = loss_function(model(x), target)
+        value.backward()
+        opt.step()
+        return value
     return train
 
 

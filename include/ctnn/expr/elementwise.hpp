@@ -59,12 +59,12 @@ template <class Op, class L, class R>
       return left;
     else
       return right;
-  } else if constexpr (is_batch_shape<shape_of<L>> && is_batch_shape<shape_of<R>>) {
-    if (left.rows() != right.rows())
-      throw error("element-wise operation on batches of " + std::to_string(left.rows()) +
-                  " and " + std::to_string(right.rows()) + " rows");
-    return make_node(op, left, right);
   } else {
+    if constexpr (is_batch_shape<shape_of<L>> && is_batch_shape<shape_of<R>>) {
+      if (left.rows() != right.rows())
+        throw error("element-wise operation on batches of " + std::to_string(left.rows()) +
+                    " and " + std::to_string(right.rows()) + " rows");
+    }
     return make_node(op, left, right);
   }
 }

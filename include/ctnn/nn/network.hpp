@@ -114,6 +114,20 @@ constexpr void for_each_index_reversed(F&& f) {
   }(std::make_index_sequence<N>{});
 }
 
+/// The naive policy's activation of one row of `n` sums: softmax with the maximum
+/// subtracted, else f value by value.
+template <class A, class T>
+void naive_activate_row(const T* z, T* a, std::size_t n) {
+  if constexpr (is_softmax_activation<A>) {
+    const T m = *std::max_element(z, z + n);
+    T total = 0;
+    for (std::size_t o = 0; o < n; ++o) total += a[o] = std::exp(z[o] - m);
+    for (std::size_t o = 0; o < n; ++o) a[o] /= total;
+  } else {
+    for (std::size_t o = 0; o < n; ++o) a[o] = A::forward(z[o]);
+  }
+}
+
 /// Adds the bias (when the layer has one) and applies the activation to a pack of sums;
 /// the epilogue of every forward product.
 template <class Layer, class V>
@@ -320,16 +334,8 @@ template <class Policy = fused, simd::scalar T, class... L>
         for (std::size_t i = 0; i < current::inputs; ++i) z[o] += net.template weight<l>(o, i) * a[i];
       if constexpr (current::has_bias)
         for (std::size_t o = 0; o < current::outputs; ++o) z[o] += net.template bias<l>(o);
-      std::vector<T> next(current::outputs);
-      if constexpr (detail::is_softmax_activation<typename current::activation>) {
-        const T m = *std::max_element(z.begin(), z.end());
-        T total = 0;
-        for (std::size_t o = 0; o < current::outputs; ++o) total += next[o] = std::exp(z[o] - m);
-        for (std::size_t o = 0; o < current::outputs; ++o) next[o] /= total;
-      } else {
-        for (std::size_t o = 0; o < current::outputs; ++o) next[o] = current::activation::forward(z[o]);
-      }
-      a = std::move(next);
+      a.resize(current::outputs);
+      detail::naive_activate_row<typename current::activation>(z.data(), a.data(), current::outputs);
     });
     vector<T, N::output_size> result;
     std::copy(a.begin(), a.end(), result.begin());

@@ -157,7 +157,8 @@ class trainer {
       this->apply(parameters, offset, g);
     };
     static const double limit = std::sqrt(double(std::numeric_limits<T>::max())) / 16;
-    const double bound = std::is_same_v<Policy, fused> ? gradient_bound(batch) : limit * 2;
+    double bound = std::numeric_limits<double>::infinity();  // naive: always the stored gradient
+    if constexpr (std::is_same_v<Policy, fused>) bound = gradient_bound(batch);
     if (bound <= limit) {
       // Every gradient is provably finite (and so is its square, for Adam): update each
       // parameter in the epilogue of the kernel that computes its gradient.
@@ -465,16 +466,7 @@ class trainer {
     constexpr std::size_t out = output_size;
     const std::size_t rows = batch.size();
     std::vector<T> a(rows * out);
-    if constexpr (detail::is_softmax_activation<A>) {
-      for (std::size_t r = 0; r < rows; ++r) {
-        const T m = *std::max_element(z.begin() + r * out, z.begin() + (r + 1) * out);
-        T s = 0;
-        for (std::size_t o = 0; o < out; ++o) s += std::exp(z[r * out + o] - m);
-        for (std::size_t o = 0; o < out; ++o) a[r * out + o] = std::exp(z[r * out + o] - m) / s;
-      }
-    } else {
-      for (std::size_t i = 0; i < rows * out; ++i) a[i] = A::forward(z[i]);
-    }
+    for (std::size_t r = 0; r < rows; ++r) detail::naive_activate_row<A>(z.data() + r * out, a.data() + r * out, out);
     const double norm = double(rows) * (Loss::mean_over_outputs ? double(out) : 1.0);
     double total = 0;
     for (std::size_t r = 0; r < rows; ++r)
