@@ -25,7 +25,8 @@ namespace kernels = ctnn::kernels;
 namespace simd = ctnn::simd;
 
 /// Small blocks, so that products of a few dozen rows and columns run every loop of the
-/// blocked kernel several times: depth blocks of one aligned block (16 floats, 8 doubles),
+/// blocked kernel several times (the default blocking runs most of them unblocked, through
+/// `gemm_direct`): depth blocks of one aligned block (16 floats, 8 doubles),
 /// two register tiles of rows per row block and two micro-panels per column block. `Mr` and
 /// `Packs` change the register tile (0: the default one).
 template <class T, class Arch, std::size_t Mr = 0, std::size_t Packs = 0>
@@ -38,6 +39,7 @@ struct small_blocking {
   static constexpr std::size_t kc = simd::block<T>;
   static constexpr std::size_t mc = 2 * mr;
   static constexpr std::size_t nc = 2 * nr;
+  static constexpr std::size_t direct_b_size = 0;  // every product blocked: these test the loops
 };
 
 /// Blockings chosen per instruction set (a register tile is only valid for its pack width).

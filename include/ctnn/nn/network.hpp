@@ -268,7 +268,7 @@ class basic_network {
       T* out = l + 1 == layer_count ? y : buffers[l % 2].data();
       kernels::gemm<T>(rows, current::outputs, current::inputs, {in, simd::padded_size<T, current::inputs>},
                        {p + current::weight_offset, current::stride}, {out, current::stride}, workspace,
-                       [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+                       [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
                          kernels::store_row_part(out + r * current::stride + c,
                                                  detail::activate<current>(sum, p, c), valid);
                        });
@@ -288,7 +288,7 @@ class basic_network {
     const T* p = parameters();
     kernels::gemv<T>(Layer::outputs, Layer::inputs,
                      {p + Layer::weight_offset, Layer::stride, /*transposed=*/true}, in,
-                     [&](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
+                     [=](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
                        kernels::store_row_part(out + c, detail::activate<Layer>(sum, p, c), valid);
                      });
   }

@@ -112,6 +112,32 @@ double largest_magnitude(const T* x, std::size_t rows, std::size_t cols, std::si
   return simd::all_finite(poison) ? double(simd::largest(largest)) : std::numeric_limits<double>::infinity();
 }
 
+/// Σ |x| over `rows` rows of `Cols` values `Stride` apart, summed in `T`: ∞ or NaN when
+/// one of them is not finite, and ∞ when the sum itself overflows. It bounds every sum of
+/// products of these values with values of magnitude at most 1, and costs one pass with no
+/// dependency between consecutive packs (four running sums), where the largest magnitude
+/// needs a NaN check of its own.
+template <class T, std::size_t Cols, std::size_t Stride>
+double magnitude_sum(const T* x, std::size_t rows) noexcept {
+  using V = simd::pack<T>;
+  constexpr std::size_t w = simd::lanes<V>, row_packs = (Cols + w - 1) / w;
+  const auto pack = [x](std::size_t i) {  // the i-th pack, row by row
+    const std::size_t c = i % row_packs * w;
+    return simd::abs(simd::keep_first_lanes(simd::load<V>(x + i / row_packs * Stride + c), Cols - c));
+  };
+  const std::size_t n = rows * row_packs;
+  V s0(T(0)), s1(T(0)), s2(T(0)), s3(T(0));
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += pack(i);
+    s1 += pack(i + 1);
+    s2 += pack(i + 2);
+    s3 += pack(i + 3);
+  }
+  for (; i < n; ++i) s0 += pack(i);
+  return double(simd::sum((s0 + s1) + (s2 + s3)));
+}
+
 }  // namespace detail
 
 /// Runs training steps of `Network` with `Loss` and `Optimizer`, on batches of at most
@@ -189,7 +215,8 @@ class trainer {
 
   /// The Euclidean norm of the gradient of the last step (`operator()`), over all parameters.
   [[nodiscard]] double gradient_norm() const noexcept {
-    return norm_scale_ * std::sqrt(squares_ + double(simd::sum(square_packs_)));
+    const auto& s = square_packs_;
+    return norm_scale_ * std::sqrt(squares_ + double(simd::sum((s[0] + s[1]) + (s[2] + s[3]))));
   }
 
   /// ∂(mean loss)/∂θ on `batch` in the parameter block's layout (`Network::parameters()`),
@@ -282,7 +309,7 @@ class trainer {
             rows, current::outputs, current::inputs,
             {layer_input<l>(batch), simd::padded_size<T, current::inputs>},
             {p + current::weight_offset, current::stride}, {z, current::stride}, workspace_,
-            [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+            [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
               using V = std::remove_cvref_t<decltype(sum)>;
               V zv = sum;
               if constexpr (current::has_bias) zv += simd::load<V>(p + current::bias_offset + c);
@@ -319,7 +346,7 @@ class trainer {
           kernels::gemm<T>(rows, below::outputs, current::outputs, {delta<l>(rows), current::stride},
                            {p + current::weight_offset, current::stride, true},
                            {dz_below, below::stride}, workspace_,
-                           [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+                           [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
                              using V = std::remove_cvref_t<decltype(sum)>;
                              const std::size_t at = r * below::stride + c;
                              V d = sum;
@@ -350,13 +377,13 @@ class trainer {
         kernels::gemm<T>(current::inputs, current::outputs, rows,
                          {layer_input<l>(batch), simd::padded_size<T, current::inputs>, true},
                          {dz, current::stride}, {gradient_.data() + current::weight_offset, current::stride},
-                         workspace_, [&](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+                         workspace_, [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
                            sink(p, current::weight_offset + r * current::stride + c,
                                 simd::keep_first_lanes(sum, valid));
                          });
         if constexpr (current::has_bias)
           kernels::sum_rows<T>(rows, current::outputs, {dz, current::stride},
-                               [&](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
+                               [=](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
                                  sink(p, current::bias_offset + c, simd::keep_first_lanes(sum, valid));
                                });
       });
@@ -366,8 +393,8 @@ class trainer {
   }
 
   /// A bound on the magnitude of every gradient of this batch (+∞ when a delta or an input
-  /// is not finite): each weight gradient is a sum of `rows` products x·dz, each bias
-  /// gradient a sum of `rows` dz.
+  /// is not finite): each weight gradient is a sum over the rows of products x·dz, so at
+  /// most max|x| · Σ|dz|, and each bias gradient a sum of dz; Σ|x| stands in for max|x|.
   double gradient_bound(const dataset_view<T, input_size, output_size>& batch) noexcept {
     const std::size_t rows = batch.size();
     double bound = 0;
@@ -375,17 +402,17 @@ class trainer {
       using current = layer<l>;
       // One pass over each layer's delta and inputs; none for the outputs of a bounded
       // activation. (Measuring them inside the kernels' epilogues was slower: the running
-      // maximum then lives in memory that every store may alias.)
-      const double dz = detail::largest_magnitude(delta<l>(rows), rows, current::outputs, current::stride);
+      // sum then lives in memory that every store may alias.)
+      const double dz = detail::magnitude_sum<T, current::outputs, current::stride>(delta<l>(rows), rows);
       const double x = [&] {
         if constexpr (l > 0) {
           if constexpr (bounded_output<l - 1>) return detail::largest_output<typename layer<l - 1>::activation>;
         }
-        return detail::largest_magnitude(layer_input<l>(batch), rows, current::inputs,
-                                         simd::padded_size<T, current::inputs>);
+        return detail::magnitude_sum<T, current::inputs, simd::padded_size<T, current::inputs>>(
+            layer_input<l>(batch), rows);
       }();
       if (std::isfinite(dz) && std::isfinite(x))
-        bound = std::max(bound, double(rows) * dz * std::max(x, 1.0));
+        bound = std::max(bound, dz * std::max(x, 1.0));
       else
         bound = std::numeric_limits<double>::infinity();
     });
@@ -398,7 +425,7 @@ class trainer {
     norm_scale_ = std::max(largest, 1.0);
     inverse_norm_scale_ = static_cast<T>(1 / norm_scale_);
     squares_ = 0;
-    square_packs_ = simd::pack<T>(T(0));
+    std::fill_n(square_packs_, 4, simd::pack<T>(T(0)));
   }
 
   /// The optimizer's update of the parameters at `offset` whose gradient is `g`; an update
@@ -406,8 +433,11 @@ class trainer {
   template <class V>
   void apply(T* parameters, std::size_t offset, const V& g) {
     if constexpr (simd::is_pack<V>) {
+      // Four running sums taken in turn by offset: consecutive packs do not wait for each
+      // other's addition (a running sum in memory costs a store-to-load round trip).
       const V scaled = g * V(inverse_norm_scale_);
-      square_packs_ = simd::fma(scaled, scaled, square_packs_);
+      V& squares = square_packs_[offset / simd::lanes<V> % 4];
+      squares = simd::fma(scaled, scaled, squares);
     } else {
       const double scaled = double(g) / norm_scale_;
       squares_ += scaled * scaled;
@@ -561,7 +591,8 @@ class trainer {
   // Σ (g / norm_scale_)² of the last step, from single values (naive) and from packs (fused).
   double norm_scale_ = 1, squares_ = 0;
   T inverse_norm_scale_ = 1;
-  simd::pack<T> square_packs_ = simd::pack<T>(T(0));
+  simd::pack<T> square_packs_[4] = {simd::pack<T>(T(0)), simd::pack<T>(T(0)), simd::pack<T>(T(0)),
+                                    simd::pack<T>(T(0))};
 };
 
 template <class Network, class Loss, class Optimizer>
