@@ -9,6 +9,8 @@
 //   weights   dW = Xᵀ · dZ      (inputs x outputs, depth = batch)
 // Each reports FLOP/s = 2·outputs·inputs·batch per product; compare the `peak_fma` row of
 // the same run for the fraction of peak.
+// `sigmoid/32x64` is the activation of lee_train's hidden layer alone (2048 values), with
+// ctnn's pack code and with Eigen's logistic(): the floor under a step of that workload.
 #include "limits.hpp"
 
 #include <ctnn/ctnn.hpp>
@@ -107,6 +109,32 @@ void eigen_gemm(benchmark::State& state, product p, shape s) {
   set_flops(state, d);
 }
 
+constexpr std::size_t sigmoid_values = 32 * 64;
+
+void ctnn_sigmoid(benchmark::State& state) {
+  using V = ctnn::simd::pack<T>;
+  aligned_buffer<T> z(sigmoid_values), a(sigmoid_values);
+  fill(z.data(), 32, 64, 64, 4);
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < sigmoid_values; i += ctnn::simd::lanes<V>)
+      ctnn::simd::store(a.data() + i, ctnn::activations::sigmoid::forward(ctnn::simd::load<V>(z.data() + i)));
+    benchmark::DoNotOptimize(a.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["values/s"] = benchmark::Counter(double(sigmoid_values), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void eigen_sigmoid(benchmark::State& state) {
+  const Eigen::ArrayXf z = Eigen::ArrayXf::Random(Eigen::Index(sigmoid_values));
+  Eigen::ArrayXf a(z.size());
+  for (auto _ : state) {
+    a = z.logistic();
+    benchmark::DoNotOptimize(a.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["values/s"] = benchmark::Counter(double(sigmoid_values), benchmark::Counter::kIsIterationInvariantRate);
+}
+
 const bool registered = [] {
   benchmark::RegisterBenchmark("peak_fma", ctnn_bench::peak_fma);
   for (const shape s : {shape{1024, 1024, 256}, shape{128, 784, 64}})
@@ -115,6 +143,8 @@ const bool registered = [] {
       benchmark::RegisterBenchmark((name + "/ctnn").c_str(), ctnn_gemm, p, s);
       benchmark::RegisterBenchmark((name + "/eigen").c_str(), eigen_gemm, p, s);
     }
+  benchmark::RegisterBenchmark("sigmoid/32x64/ctnn", ctnn_sigmoid);
+  benchmark::RegisterBenchmark("sigmoid/32x64/eigen", eigen_sigmoid);
   return true;
 }();
 

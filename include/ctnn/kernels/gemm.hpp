@@ -12,7 +12,6 @@
 /// - the epilogue receives each finished pack of C in registers and stores what it wants,
 ///   for example f(C + b), or both C + b and f(C + b), or an optimizer step on the weights.
 
-#include <ctnn/kernels/gemv.hpp>
 #include <ctnn/kernels/operand.hpp>
 #include <ctnn/simd/aligned_buffer.hpp>
 #include <ctnn/simd/math.hpp>
@@ -21,6 +20,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 namespace ctnn::kernels {
@@ -266,30 +266,75 @@ void gemm_blocked(std::size_t m, std::size_t n, std::size_t k, const operand<sim
   }
 }
 
-/// Runs `f.template operator()<R>(first_row)` over `m` rows in chunks of `Max` rows, then
-/// of 4, then of 1, so every chunk is a register tile with no rows to mask.
-template <std::size_t Max, class F>
-inline void for_row_chunks(std::size_t m, F&& f) {
-  std::size_t i = 0;
-  for (; i + Max <= m; i += Max) f.template operator()<Max>(i);
-  if constexpr (Max > 4)
-    for (; i + 4 <= m; i += 4) f.template operator()<4>(i);
-  for (; i < m; ++i) f.template operator()<1>(i);
+/// One register tile of the unblocked product: R rows × P packs of C = Σ_k A(i, k) · B(k, ·)
+/// over the whole depth, A read in place (a broadcast per element), B's row kk at
+/// `b + kk * b_row`; the sums go to `out` (R rows of P packs). A tile knows nothing of the
+/// epilogue, so each (R, P, layout) is compiled once per program, not once per product.
+template <class V, std::size_t R, std::size_t P, a_layout Layout>
+[[gnu::noinline]] void direct_tile(std::size_t k, const simd::lane_t<V>* a, std::size_t a_stride,
+                                   const simd::lane_t<V>* b, std::size_t b_row,
+                                   simd::lane_t<V>* out) noexcept {
+  using T = simd::lane_t<V>;
+  constexpr std::size_t w = simd::lanes<V>;
+  // Plain loops over constant bounds, unrolled by the compiler: cheaper to compile than
+  // `unroll`, and these are instantiated for every tile shape.
+  V acc[R][P];
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < R; ++i)
+#pragma GCC unroll 4
+    for (std::size_t j = 0; j < P; ++j) acc[i][j] = V(T(0));
+  for (std::size_t kk = 0; kk < k; ++kk) {
+    V bk[P];
+#pragma GCC unroll 4
+    for (std::size_t j = 0; j < P; ++j) bk[j] = simd::load<V>(b + kk * b_row + j * w);
+#pragma GCC unroll 16
+    for (std::size_t i = 0; i < R; ++i) {
+      const V ai(Layout == a_layout::rows ? a[i * a_stride + kk] : a[kk * a_stride + i]);
+#pragma GCC unroll 4
+      for (std::size_t j = 0; j < P; ++j) acc[i][j] = simd::fma(ai, bk[j], acc[i][j]);
+    }
+  }
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < R; ++i)
+#pragma GCC unroll 4
+    for (std::size_t j = 0; j < P; ++j) simd::store(out + (i * P + j) * w, acc[i][j]);
 }
 
-/// C = op(A) · op(B) without blocking, for products small enough to stay in the L1 and L2
-/// caches: each register tile of R rows × P packs runs over the whole depth, reading A in
-/// place (one broadcast per element) and B in place when it is row-major. Only a
-/// transposed B is copied first, into panels of `Blocking::nr` columns. Packing would cost
-/// as much as the product itself here (a layer of 64 units on a batch of 32), and the
-/// register tile fits the product: a product of one row runs one row, not `mr`.
-template <class V, class Blocking, a_layout Layout, class Epilogue, class Prologue>
-void gemm_direct(std::size_t m, std::size_t n, std::size_t k, const operand<simd::lane_t<V>>& a,
-                 const operand<simd::lane_t<V>>& b, const output<simd::lane_t<V>>& c,
-                 Epilogue epilogue, Prologue prologue, bool accumulate,
-                 gemm_workspace<simd::lane_t<V>>& workspace) {
+/// Runs the tile of `rows` (`MaxRows`, 4 or 1) rows and `packs` (`MaxPacks` or 1) packs.
+template <class V, std::size_t MaxRows, std::size_t MaxPacks, a_layout Layout>
+void run_direct_tile(std::size_t rows, std::size_t packs, std::size_t k, const simd::lane_t<V>* a,
+                     std::size_t a_stride, const simd::lane_t<V>* b, std::size_t b_row,
+                     simd::lane_t<V>* out) noexcept {
+  const auto with_rows = [&]<std::size_t R>() {
+    if (packs == MaxPacks)
+      direct_tile<V, R, MaxPacks, Layout>(k, a, a_stride, b, b_row, out);
+    else
+      direct_tile<V, R, 1, Layout>(k, a, a_stride, b, b_row, out);
+  };
+  if (rows == MaxRows)
+    with_rows.template operator()<MaxRows>();
+  else if (rows == 4)
+    with_rows.template operator()<4>();
+  else
+    with_rows.template operator()<1>();
+}
+
+/// Receives the sums of one tile of the unblocked product: `rows` rows from `row0` and
+/// `packs` packs from column `col0`, pack (i, j) at `sums + (i * packs + j) * W`.
+template <class T>
+using direct_tile_sink = void (*)(const void* context, std::size_t row0, std::size_t rows,
+                                  std::size_t col0, std::size_t packs, const T* sums);
+
+/// The loops of the unblocked product, compiled once per scalar type and blocking: each
+/// tile's sums go to `sink`, the one part that depends on the caller's epilogue.
+template <class V, class Blocking>
+[[gnu::noinline]] void direct_tiles(std::size_t m, std::size_t n, std::size_t k,
+                                    const operand<simd::lane_t<V>>& a, const operand<simd::lane_t<V>>& b,
+                                    gemm_workspace<simd::lane_t<V>>& workspace,
+                                    direct_tile_sink<simd::lane_t<V>> sink, const void* context) {
   using T = simd::lane_t<V>;
-  constexpr std::size_t w = simd::lanes<V>, nr = Blocking::nr;
+  constexpr std::size_t w = simd::lanes<V>, nr = Blocking::nr, mr = Blocking::mr;
+  constexpr std::size_t max_packs = Blocking::packs;
   const T* b_data = b.data;
   std::size_t b_row = b.stride;
   if (b.transposed) {
@@ -299,38 +344,63 @@ void gemm_direct(std::size_t m, std::size_t n, std::size_t k, const operand<simd
     b_data = packed;
     b_row = nr;
   }
-  // Column p·w of B's row kk: in place, or in the panel of column p·w (panels are k × nr).
-  const auto b_at = [&](std::size_t p) {
-    return b.transposed ? b_data + p * w / nr * nr * k + p * w % nr : b_data + p * w;
+  alignas(simd::alignment) T sums[mr * max_packs * w];
+  const std::size_t n_packs = (n + w - 1) / w;
+  for (std::size_t p0 = 0; p0 < n_packs; p0 += max_packs) {
+    // A full tile of max_packs packs, or single packs at the end of the row.
+    const std::size_t packs = std::min(max_packs, n_packs - p0);
+    const std::size_t tile_packs = packs == max_packs ? max_packs : 1;
+    for (std::size_t i0 = 0; i0 < m;) {
+      const std::size_t rows = m - i0 >= mr ? mr : m - i0 >= 4 ? 4 : 1;
+      const T* a0 = a.data + a.offset(i0, 0);
+      for (std::size_t q = p0; q < p0 + packs; q += tile_packs) {
+        // Column q·w of B: in place, or in its panel (a tile never straddles two panels).
+        const T* bt = b.transposed ? b_data + q * w / nr * nr * k + q * w % nr : b_data + q * w;
+        if (a.transposed)
+          run_direct_tile<V, mr, max_packs, a_layout::columns>(rows, tile_packs, k, a0, a.stride, bt,
+                                                               b_row, sums);
+        else
+          run_direct_tile<V, mr, max_packs, a_layout::rows>(rows, tile_packs, k, a0, a.stride, bt,
+                                                            b_row, sums);
+        sink(context, i0, rows, q * w, tile_packs, sums);
+      }
+      i0 += rows;
+    }
+  }
+}
+
+/// C = op(A) · op(B) without blocking, for products small enough to stay in the L1 and L2
+/// caches: register tiles over the whole depth read A in place and B in place when it is
+/// row-major; only a transposed B is copied first, into panels of `Blocking::nr` columns.
+/// Packing would cost as much as the product itself here (a layer of 64 units on a batch
+/// of 32), and the tiles fit the product: `mr` rows, then 4, then 1, so a product of one
+/// row runs one row, not `mr`. The loops and tiles are shared by every product of a
+/// program; each caller compiles only the loop that hands a tile's sums to its epilogue.
+/// The prologue must be `unchanged` (the caller checks).
+template <class V, class Blocking, class Epilogue>
+void gemm_direct(std::size_t m, std::size_t n, std::size_t k, const operand<simd::lane_t<V>>& a,
+                 const operand<simd::lane_t<V>>& b, const output<simd::lane_t<V>>& c,
+                 const Epilogue& epilogue, bool accumulate, gemm_workspace<simd::lane_t<V>>& workspace) {
+  using T = simd::lane_t<V>;
+  struct context_type {
+    const Epilogue* epilogue;
+    output<T> c;
+    std::size_t n;
+    bool accumulate;
+  } context{&epilogue, c, n, accumulate};
+  const direct_tile_sink<T> sink = [](const void* p, std::size_t row0, std::size_t rows,
+                                      std::size_t col0, std::size_t packs, const T* sums) {
+    const auto& ctx = *static_cast<const context_type*>(p);
+    const Epilogue finish = *ctx.epilogue;  // a local copy stays in registers
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; j < packs; ++j) {
+        const std::size_t col = col0 + j * simd::lanes<V>;
+        V v = simd::load<V>(sums + (i * packs + j) * simd::lanes<V>);
+        if (ctx.accumulate) v += simd::load<V>(ctx.c.data + (row0 + i) * ctx.c.stride + col);
+        finish(row0 + i, col, v, ctx.n - col);
+      }
   };
-  for_pack_chunks<Blocking::packs>((n + w - 1) / w, [&]<std::size_t P>(std::size_t p0) {
-    const T* bt = b_at(p0);
-    for_row_chunks<Blocking::mr>(m, [&]<std::size_t R>(std::size_t i0) {
-      V acc[R][P];
-      unroll<R>([&](auto i) { unroll<P>([&](auto j) { acc[i][j] = V(T(0)); }); });
-      for (std::size_t kk = 0; kk < k; ++kk) {
-        V bk[P];
-        unroll<P>([&](auto j) { bk[j] = simd::load<V>(bt + kk * b_row + j * w); });
-        unroll<R>([&](auto i) {
-          const std::size_t at =
-              Layout == a_layout::rows ? (i0 + i) * a.stride + kk : kk * a.stride + i0 + i;
-          const V ai(prologue(a.data[at], at));
-          unroll<P>([&](auto j) { acc[i][j] = simd::fma(ai, bk[j], acc[i][j]); });
-        });
-      }
-      // A loop, not unrolled: the epilogue may be long (an activation), and R copies of it
-      // would only grow the code.
-      for (std::size_t i = 0; i < R; ++i) {
-        unroll<P>([&](auto j) {
-          const std::size_t col = (p0 + j) * w;
-          if (col >= n) return;
-          V v = acc[i][j];
-          if (accumulate) v += simd::load<V>(c.data + (i0 + i) * c.stride + col);
-          epilogue(i0 + i, col, v, n - col);
-        });
-      }
-    });
-  });
+  direct_tiles<V, Blocking>(m, n, k, a, b, workspace, sink, &context);
 }
 
 /// C = op(A) · B for a B of one column (a layer with one output): a matrix-vector product,
@@ -427,14 +497,11 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const operand<T>& a, cons
                                                          workspace);
     return;
   }
-  if (k >= 2 && k <= Blocking::kc && k * n <= Blocking::direct_b_size) {
-    if (a.transposed)
-      detail::gemm_direct<V, Blocking, detail::a_layout::columns>(m, n, k, a, b, c, epilogue, prologue,
-                                                                  accumulate, workspace);
-    else
-      detail::gemm_direct<V, Blocking, detail::a_layout::rows>(m, n, k, a, b, c, epilogue, prologue,
-                                                               accumulate, workspace);
-    return;
+  if constexpr (std::is_same_v<Prologue, unchanged>) {
+    if (k >= 2 && k <= Blocking::kc && k * n <= Blocking::direct_b_size) {
+      detail::gemm_direct<V, Blocking>(m, n, k, a, b, c, epilogue, accumulate, workspace);
+      return;
+    }
   }
   if (a.transposed)
     detail::gemm_blocked<V, Blocking, detail::a_layout::columns>(m, n, k, a, b, c, epilogue,
