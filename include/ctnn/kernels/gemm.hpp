@@ -300,7 +300,8 @@ template <class V, std::size_t R, std::size_t P, a_layout Layout>
     for (std::size_t j = 0; j < P; ++j) simd::store(out + (i * P + j) * w, acc[i][j]);
 }
 
-/// Runs the tile of `rows` (`MaxRows`, 4 or 1) rows and `packs` (`MaxPacks` or 1) packs.
+/// Runs the tile of `rows` (`MaxRows` or 1) rows and `packs` (`MaxPacks` or 1) packs: four
+/// shapes per layout, so that few are compiled.
 template <class V, std::size_t MaxRows, std::size_t MaxPacks, a_layout Layout>
 void run_direct_tile(std::size_t rows, std::size_t packs, std::size_t k, const simd::lane_t<V>* a,
                      std::size_t a_stride, const simd::lane_t<V>* b, std::size_t b_row,
@@ -313,8 +314,6 @@ void run_direct_tile(std::size_t rows, std::size_t packs, std::size_t k, const s
   };
   if (rows == MaxRows)
     with_rows.template operator()<MaxRows>();
-  else if (rows == 4)
-    with_rows.template operator()<4>();
   else
     with_rows.template operator()<1>();
 }
@@ -351,7 +350,7 @@ template <class V, class Blocking>
     const std::size_t packs = std::min(max_packs, n_packs - p0);
     const std::size_t tile_packs = packs == max_packs ? max_packs : 1;
     for (std::size_t i0 = 0; i0 < m;) {
-      const std::size_t rows = m - i0 >= mr ? mr : m - i0 >= 4 ? 4 : 1;
+      const std::size_t rows = m - i0 >= mr ? mr : 1;
       const T* a0 = a.data + a.offset(i0, 0);
       for (std::size_t q = p0; q < p0 + packs; q += tile_packs) {
         // Column q·w of B: in place, or in its panel (a tile never straddles two panels).
@@ -373,7 +372,7 @@ template <class V, class Blocking>
 /// caches: register tiles over the whole depth read A in place and B in place when it is
 /// row-major; only a transposed B is copied first, into panels of `Blocking::nr` columns.
 /// Packing would cost as much as the product itself here (a layer of 64 units on a batch
-/// of 32), and the tiles fit the product: `mr` rows, then 4, then 1, so a product of one
+/// of 32), and the tiles fit the product: `mr` rows at a time, then 1, so a product of one
 /// row runs one row, not `mr`. The loops and tiles are shared by every product of a
 /// program; each caller compiles only the loop that hands a tile's sums to its epilogue.
 /// The prologue must be `unchanged` (the caller checks).
