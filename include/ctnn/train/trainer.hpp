@@ -401,8 +401,8 @@ class trainer {
     detail::for_each_index<layer_count>([&](auto l) {
       using current = layer<l>;
       // One pass over each layer's delta and inputs; none for the outputs of a bounded
-      // activation. (Measuring them inside the kernels' epilogues was slower: the running
-      // sum then lives in memory that every store may alias.)
+      // activation. (Measuring the deltas inside the kernels' epilogues was slower: a
+      // running maximum there lived in memory that every store may alias.)
       const double dz = detail::magnitude_sum<T, current::outputs, current::stride>(delta<l>(rows), rows);
       const double x = [&] {
         if constexpr (l > 0) {
