@@ -15,6 +15,9 @@ namespace ctnn::kernels {
 
 namespace detail {
 
+/// Bytes of data the first-level cache holds on the processors ctnn targets (32 to 48 KiB).
+inline constexpr std::size_t l1_bytes = 32 * 1024;
+
 /// Runs `f.template operator()<P>(first_pack)` over `packs` packs in chunks of at most
 /// `Max` packs (then Max/2, ..., 1), so each chunk's accumulators are a fixed-size array
 /// that stays in registers.
@@ -64,6 +67,11 @@ void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const E
     }
   } else {
     const std::size_t packs = (m + w - 1) / w;
+    // A matrix beyond the L1 cache is read a short run per storage row (P packs of a long
+    // row), which the hardware prefetcher follows too late: the run `ahead` rows below is
+    // requested in advance (mlp_infer's first layer, 400 KiB from L2, 15 % faster).
+    constexpr std::size_t ahead = 8, line = 64;
+    const bool streams = k * a.stride * sizeof(T) > detail::l1_bytes;
     detail::for_pack_chunks<8>(packs, [&]<std::size_t P>(std::size_t first) {
       // Each accumulator is a chain of dependent FMAs; with few packs of y, U chains per
       // pack over interleaved k keep about eight FMAs in flight (latency 4 × 2 ports),
@@ -78,6 +86,9 @@ void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const E
           // Formed inside the loop: with k = 0, `a.data` may be null (an empty matrix).
           const T* column = a.data + (kk + u) * a.stride + first * w;
           const V xk(x[kk + u]);
+          if (P == 8 && streams)
+            for (std::size_t byte = 0; byte < P * w * sizeof(T); byte += line)
+              simd::prefetch(column, ahead * a.stride * sizeof(T) + byte);
           for (std::size_t p = 0; p < P; ++p) acc[u][p] = simd::fma(xk, simd::load<V>(column + p * w), acc[u][p]);
         }
       for (std::size_t kk = full; kk < k; ++kk) {
