@@ -70,7 +70,7 @@ void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const E
     // A matrix beyond the L1 cache is read a short run per storage row (P packs of a long
     // row), which the hardware prefetcher follows too late: the run `ahead` rows below is
     // requested in advance (mlp_infer's first layer, 400 KiB from L2, 15 % faster).
-    constexpr std::size_t ahead = 8, line = 64;
+    constexpr std::size_t ahead = 8, line = simd::alignment;  // the alignment is one line
     const bool streams = k * a.stride * sizeof(T) > detail::l1_bytes;
     detail::for_pack_chunks<8>(packs, [&]<std::size_t P>(std::size_t first) {
       // Each accumulator is a chain of dependent FMAs; with few packs of y, U chains per

@@ -1,8 +1,9 @@
 #pragma once
 /// @file
 /// The SIMD vocabulary of ctnn: the pack type of the build's instruction set, the padding
-/// rule every tensor follows, aligned loads and stores, and the prefetch hint. This folder is the only place in
-/// ctnn that names xsimd; everything else speaks of `simd::pack<T>` and the functions here.
+/// rule every tensor follows, aligned loads and stores, and the prefetch hint. This folder is
+/// the only place in ctnn that names xsimd; everything else speaks of `simd::pack<T>` and the
+/// functions here.
 
 #include <xsimd/xsimd.hpp>
 
@@ -124,11 +125,13 @@ inline void store_unaligned(lane_t<V>* p, const V& v) noexcept {
 /// Asks the cache to fetch, for reading soon, the line `bytes_ahead` bytes after `base`. It
 /// changes no result, and does nothing where the compiler has no prefetch builtin. The
 /// address may lie past the end of `base`'s array (it is computed as an integer, and a
-/// prefetch of any address is harmless). For streams the hardware prefetcher does not run
-/// far enough ahead of on its own, such as a weight matrix read a short run per row.
-inline void prefetch([[maybe_unused]] const void* base, [[maybe_unused]] std::size_t bytes_ahead) noexcept {
+/// prefetch of any address is harmless). For streams that the hardware prefetcher follows
+/// too late on its own, such as a weight matrix read a short run per row.
+inline void prefetch([[maybe_unused]] const void* base,
+                     [[maybe_unused]] std::size_t bytes_ahead) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
-  __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(base) + bytes_ahead));
+  const std::uintptr_t address = reinterpret_cast<std::uintptr_t>(base) + bytes_ahead;
+  __builtin_prefetch(reinterpret_cast<const void*>(address));
 #endif
 }
 
