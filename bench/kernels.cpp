@@ -111,6 +111,11 @@ void eigen_gemm(benchmark::State& state, product p, shape s) {
 
 constexpr std::size_t sigmoid_values = 32 * 64;
 
+void set_values_rate(benchmark::State& state) {
+  state.counters["values/s"] =
+      benchmark::Counter(double(sigmoid_values), benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // The same sums for both: the hidden layer's, as `fill` makes them.
 aligned_buffer<T> sigmoid_sums() {
   aligned_buffer<T> z(sigmoid_values);
@@ -124,11 +129,12 @@ void ctnn_sigmoid(benchmark::State& state) {
   aligned_buffer<T> a(sigmoid_values);
   for (auto _ : state) {
     for (std::size_t i = 0; i < sigmoid_values; i += ctnn::simd::lanes<V>)
-      ctnn::simd::store(a.data() + i, ctnn::activations::sigmoid::forward(ctnn::simd::load<V>(z.data() + i)));
+      ctnn::simd::store(a.data() + i,
+                        ctnn::activations::sigmoid::forward(ctnn::simd::load<V>(z.data() + i)));
     benchmark::DoNotOptimize(a.data());
     benchmark::ClobberMemory();
   }
-  state.counters["values/s"] = benchmark::Counter(double(sigmoid_values), benchmark::Counter::kIsIterationInvariantRate);
+  set_values_rate(state);
 }
 
 void eigen_sigmoid(benchmark::State& state) {
@@ -140,7 +146,7 @@ void eigen_sigmoid(benchmark::State& state) {
     benchmark::DoNotOptimize(a.data());
     benchmark::ClobberMemory();
   }
-  state.counters["values/s"] = benchmark::Counter(double(sigmoid_values), benchmark::Counter::kIsIterationInvariantRate);
+  set_values_rate(state);
 }
 
 const bool registered = [] {

@@ -70,9 +70,9 @@ void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const E
     // A matrix beyond the L1 cache is read a short run per storage row (P packs of a long
     // row), which the hardware prefetcher follows too late: the run `ahead` rows below is
     // requested in advance (mlp_infer's first layer, 400 KiB from L2, 15 % faster).
-    constexpr std::size_t ahead = 8, line = simd::alignment;  // the alignment is one line
+    constexpr std::size_t chunk = 8, ahead = 8, line = simd::alignment;  // alignment: a line
     const bool streams = k * a.stride * sizeof(T) > detail::l1_bytes;
-    detail::for_pack_chunks<8>(packs, [&]<std::size_t P>(std::size_t first) {
+    detail::for_pack_chunks<chunk>(packs, [&]<std::size_t P>(std::size_t first) {
       // Each accumulator is a chain of dependent FMAs; with few packs of y, U chains per
       // pack over interleaved k keep about eight FMAs in flight (latency 4 × 2 ports),
       // which is what bounds a small layer.
@@ -86,7 +86,7 @@ void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const E
           // Formed inside the loop: with k = 0, `a.data` may be null (an empty matrix).
           const T* column = a.data + (kk + u) * a.stride + first * w;
           const V xk(x[kk + u]);
-          if (P == 8 && streams)
+          if (P == chunk && streams)
             for (std::size_t byte = 0; byte < P * w * sizeof(T); byte += line)
               simd::prefetch(column, ahead * a.stride * sizeof(T) + byte);
           for (std::size_t p = 0; p < P; ++p) acc[u][p] = simd::fma(xk, simd::load<V>(column + p * w), acc[u][p]);
