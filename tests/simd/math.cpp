@@ -52,7 +52,7 @@ std::vector<T> grid(double lo, double hi, std::size_t count) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("exp, log, tanh and sqrt of packs match the standard library", "[simd][math]",
+TEMPLATE_TEST_CASE("exp, log, tanh, sigmoid and sqrt of packs match the standard library", "[simd][math]",
                    float, double) {
   using T = TestType;
   using V = simd::pack<T>;
@@ -88,6 +88,26 @@ TEMPLATE_TEST_CASE("exp, log, tanh and sqrt of packs match the standard library"
       // Relative to the value itself near zero, where tanh x ≈ x is tiny.
       REQUIRE(std::abs(out[i] - expected) <= tol * std::max(std::abs(expected), 1e-30) + 1e-30);
     }
+  }
+  SECTION("sigmoid on [-100, 100], its saturation, and NaN") {
+    std::vector<T> in = grid<T>(-100, 100, 501);  // steps of 0.4: every rounding of n in the float path
+    for (double edge : {-88.0, -87.9, 87.9, 88.0, 88.1, -1e30, 1e30}) in.push_back(static_cast<T>(edge));
+    const auto out = through_packs(in, [](V v) { return simd::sigmoid(v); });
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      INFO("x = " << in[i]);
+      const double expected = 1 / (1 + std::exp(-static_cast<double>(in[i])));
+      // Relative to the value itself, down to where it leaves float's normal range.
+      REQUIRE(std::abs(out[i] - expected) <= tol * std::max(expected, 1e-30) + 1e-30);
+      REQUIRE(close(simd::sigmoid(in[i]), expected, tol));
+    }
+    const T inf = std::numeric_limits<T>::infinity();
+    const auto special = through_packs(std::vector<T>{-inf, inf, T(-1000), T(1000), std::numeric_limits<T>::quiet_NaN()},
+                                       [](V v) { return simd::sigmoid(v); });
+    CHECK(special[0] == T(0));
+    CHECK(special[1] == T(1));
+    CHECK(special[2] == T(0));
+    CHECK(special[3] == T(1));
+    CHECK(std::isnan(special[4]));
   }
   SECTION("sqrt and abs") {
     const auto in = grid<T>(0, 1000, 101);

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -340,4 +341,20 @@ TEST_CASE("course models converge", "[train]") {
     }
     CHECK(double(right) / double(data.size()) > 0.97);
   }
+}
+
+TEST_CASE("trainer::gradient writes to memory of any alignment", "[train]") {
+  using model = ctnn::network<ctnn::input<5>, ctnn::dense<19, ctnn::tanh>, ctnn::dense<3, ctnn::softmax>>;
+  const auto data = classes<float, 5, 3>(24, 2);
+  model net;
+  ctnn::initialize(net, 6);
+  ctnn::trainer step(net, ctnn::cross_entropy{}, ctnn::sgd{}, 24);
+  constexpr std::size_t n = model::stored_parameter_count;
+  ctnn::simd::aligned_buffer<float> aligned(n);
+  // One float past an aligned address: never aligned to a pack of two or more floats.
+  ctnn::simd::aligned_buffer<float> shifted(n + ctnn::simd::alignment / sizeof(float));
+  const double loss = step.gradient(data, aligned.data());
+  CHECK(step.gradient(data, shifted.data() + 1) == loss);
+  CHECK(std::equal(aligned.data(), aligned.data() + n, shifted.data() + 1));
+  CHECK(std::any_of(aligned.data(), aligned.data() + n, [](float g) { return g != 0; }));
 }

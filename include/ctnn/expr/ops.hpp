@@ -100,7 +100,7 @@ struct tanh {
 struct sigmoid {
   template <class V>
   V operator()(const V& a) const noexcept {
-    return V(1) / (V(1) + simd::exp(-a));
+    return simd::sigmoid(a);
   }
 };
 /// σ(a)(1 - σ(a)), evaluating σ once: the derivative of the sigmoid.

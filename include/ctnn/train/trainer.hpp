@@ -220,13 +220,14 @@ class trainer {
   }
 
   /// ∂(mean loss)/∂θ on `batch` in the parameter block's layout (`Network::parameters()`),
-  /// without updating anything; returns the mean loss.
+  /// without updating anything; returns the mean loss. `into` holds
+  /// `Network::stored_parameter_count` values and needs no particular alignment.
   double gradient(dataset_view<T, input_size, output_size> batch, T* into) {
     check_batch(batch.size());
     const double loss = forward_and_loss(batch, true);
     backpropagate_deltas(batch);
     parameter_gradients(batch,
-                        [into](T*, std::size_t offset, const auto& g) { simd::store(into + offset, g); });
+                        [into](T*, std::size_t offset, const auto& g) { simd::store_unaligned(into + offset, g); });
     return loss;
   }
 
