@@ -47,14 +47,19 @@ if [[ -n $python ]]; then
   export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824
   export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
   # First OpenBLAS's own choice of kernels for this CPU (whatever OPENBLAS_CORETYPE the
-  # environment had), then its AVX-512 kernels forced.
+  # environment had), then, where the CPU has AVX-512, its AVX-512 kernels forced.
   echo "PyTorch ($python), OpenBLAS's own choice of kernels..." >&2
   env -u OPENBLAS_CORETYPE \
     "$python" "$root/bench/pytorch_compare.py" --name pytorch "${pytorch_args[@]}" >"$results/pytorch.jsonl"
-  echo "PyTorch with OPENBLAS_CORETYPE=SkylakeX..." >&2
-  env OPENBLAS_CORETYPE=SkylakeX \
-    "$python" "$root/bench/pytorch_compare.py" --name pytorch_skx "${pytorch_args[@]}" >"$results/pytorch_skx.jsonl"
-  pytorch_rows=("$results/pytorch.jsonl" "$results/pytorch_skx.jsonl")
+  pytorch_rows=("$results/pytorch.jsonl")
+  if grep -qw avx512f /proc/cpuinfo; then
+    echo "PyTorch with OPENBLAS_CORETYPE=SkylakeX..." >&2
+    env OPENBLAS_CORETYPE=SkylakeX \
+      "$python" "$root/bench/pytorch_compare.py" --name pytorch_skx "${pytorch_args[@]}" >"$results/pytorch_skx.jsonl"
+    pytorch_rows+=("$results/pytorch_skx.jsonl")
+  else
+    echo "No AVX-512 on this CPU: no pytorch_skx column (OpenBLAS's SkylakeX kernels need it)" >&2
+  fi
 else
   echo "PyTorch is not installed (apt-get install python3-torch libopenblas0-pthread): no PyTorch columns" >&2
 fi
