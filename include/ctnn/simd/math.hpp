@@ -73,11 +73,11 @@ template <class V>
 /// e^∓a leaves float's range), NaN for NaN.
 ///
 /// For float packs e^−a is computed here rather than by `exp`: the activation of a sigmoid
-/// layer is most of its step, and this form needs no range checks of its own (the clamp
-/// and one select cover them), about two thirds of the instructions. e^−a = 2^n · e^r with
-/// n = round(−a / ln 2) and |r| ≤ ln 2 / 2 (ln 2 split in two so that r is exact), e^r by
-/// its Taylor polynomial of degree 7 (truncation below 1.4·10⁻⁸), 2^n assembled in the
-/// exponent bits: within 3 ulp of the exact value, as accurate as xsimd's `exp`.
+/// layer is most of its training step, and here one clamp and one select replace the range
+/// checks at both ends that `exp` makes. e^−a = 2^n · e^r with n = round(−a / ln 2) and
+/// |r| ≤ ln 2 / 2 (ln 2 split in two so that r is exact), e^r by its Taylor polynomial of
+/// degree 7 (truncation below 10⁻⁸), 2^n assembled in the exponent bits. Measured against
+/// double on [−100, 100]: relative error below 1.4·10⁻⁷, as with xsimd's `exp`.
 template <class V>
 [[nodiscard]] inline V sigmoid(const V& a) noexcept {
   if constexpr (is_pack<V> && std::is_same_v<lane_t<V>, float>) {
