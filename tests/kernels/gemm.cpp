@@ -26,7 +26,7 @@ namespace simd = ctnn::simd;
 
 /// Small blocks, so that products of a few dozen rows and columns run every loop of the
 /// blocked kernel several times (the default blocking runs most of them unblocked, through
-/// `gemm_direct`): depth blocks of one aligned block (16 floats, 8 doubles),
+/// `direct_tiles`): depth blocks of one aligned block (16 floats, 8 doubles),
 /// two register tiles of rows per row block and two micro-panels per column block. `Mr` and
 /// `Packs` change the register tile (0: the default one).
 template <class T, class Arch, std::size_t Mr = 0, std::size_t Packs = 0>
@@ -514,4 +514,47 @@ TEMPLATE_TEST_CASE("gemm: empty products (k = 0, m = 0, n = 0)", "[kernels][gemm
   });
   report(log);
   CTNN_CHECK_LOG(log.calls);
+}
+
+TEMPLATE_TEST_CASE("gemm: fixed sizes give the results of run-time sizes, on every way a "
+                   "product can run",
+                   "[kernels][gemm][fixed]", float, double) {
+  using T = TestType;
+  using arch = simd::default_arch;
+  uniform u(20, -1, 1);
+  kernels::gemm_workspace<T> workspace;
+  failure_log differences;
+  // Each fixed size prunes the ways the other sizes cannot take: one column (n = 1), the
+  // outer product (k = 1), the empty sum (k = 0), unblocked tiles and the blocked kernel.
+  const auto check = [&]<std::size_t N, std::size_t K>(std::size_t m) {
+    const auto p = random_operands<T>(m, N, K == 0 ? 1 : K, u);
+    const dense c0 = random_dense<T>(m, N, u);
+    for (const run& r : runs_for(N + K)) {
+      // A of width K: with K = 0 the operands exist but no column of A is read.
+      const kernels::operand<T> a = p.stored_a(r.ta).operand(r.ta), b = p.stored_b(r.tb).operand(r.tb);
+      matrix<T> dynamic(m, N), fixed(m, N);
+      for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < N; ++j) dynamic(i, j) = fixed(i, j) = r.accumulate ? T(c0(i, j)) : poison<T>;
+      kernels::gemm<T, arch>(m, N, K, a, b, dynamic.output(), workspace,
+                             kernels::store_result<T>{dynamic.output()}, kernels::unchanged{}, r.accumulate);
+      kernels::gemm<T, arch>(m, kernels::fixed<N>, kernels::fixed<K>, a, b, fixed.output(), workspace,
+                             kernels::store_result<T>{fixed.output()}, kernels::unchanged{}, r.accumulate);
+      const std::string where = describe<T, arch, kernels::gemm_blocking<T, arch>>(
+          r.accumulate ? "fixed sizes, accumulate" : "fixed sizes, overwrite", r.ta, r.tb, m, N, K);
+      for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < N; ++j)
+          if (!(fixed(i, j) == dynamic(i, j)))
+            differences.add(where, ": C(", i, ", ", j, ") = ", fixed(i, j), ", with run-time sizes ",
+                            dynamic(i, j));
+    }
+  };
+  for (const std::size_t m : {1, 7, 37}) {
+    check.template operator()<1, 17>(m);    // one column
+    check.template operator()<1, 1>(m);     // one column of depth 1
+    check.template operator()<37, 1>(m);    // outer product
+    check.template operator()<9, 0>(m);     // empty sum
+    check.template operator()<10, 64>(m);   // unblocked tiles
+    check.template operator()<37, 300>(m);  // blocked, two depth blocks
+  }
+  CTNN_CHECK_LOG(differences);
 }

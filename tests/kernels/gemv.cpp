@@ -135,3 +135,44 @@ TEMPLATE_TEST_CASE("sum_rows: s(j) = Σ_i A(i, j), the bias gradient", "[kernels
   CTNN_CHECK_LOG(outside);
   CTNN_CHECK_LOG(calls_log);
 }
+
+TEMPLATE_TEST_CASE("gemv and sum_rows: fixed sizes give the results of run-time sizes",
+                   "[kernels][gemv][sum_rows][fixed]", float, double) {
+  using T = TestType;
+  using arch = simd::default_arch;
+  constexpr std::size_t w = simd::width<T, arch>;
+  uniform u(23, -1, 1);
+  failure_log differences;
+  // A fixed count of packs compiles only the chunks it needs: counts that use one chunk
+  // size, and one that uses every size (8 + 4 + 2 + 1 packs, the last one partial).
+  const auto check = [&]<std::size_t M>() {
+    const auto compare = [&](const char* what, const matrix<T>& fixed, const matrix<T>& dynamic) {
+      for (std::size_t i = 0; i < M; ++i)
+        if (!(fixed(0, i) == dynamic(0, i)))
+          differences.add(describe<T, arch>(what, M, 37), ": ", i, ": ", fixed(0, i),
+                          ", with run-time sizes ", dynamic(0, i));
+    };
+    const dense a = random_dense<T>(M, 37, u), x = random_dense<T>(1, 37, u);
+    const matrix<T> xs = store<T>(x, false);
+    for (const bool transposed : {false, true}) {
+      const matrix<T> as = store<T>(a, transposed);
+      matrix<T> fixed(1, M), dynamic(1, M);
+      kernels::gemv<T, arch>(M, 37, as.operand(transposed), xs.data(),
+                             kernels::store_result<T>{dynamic.output()});
+      kernels::gemv<T, arch>(kernels::fixed<M>, 37, as.operand(transposed), xs.data(),
+                             kernels::store_result<T>{fixed.output()});
+      compare(transposed ? "gemv, A stored transposed" : "gemv", fixed, dynamic);
+    }
+    const matrix<T> rows = store<T>(random_dense<T>(37, M, u), false);
+    matrix<T> fixed(1, M), dynamic(1, M);
+    kernels::sum_rows<T, arch>(37, M, rows.operand(), kernels::store_result<T>{{dynamic.data(), 0}});
+    kernels::sum_rows<T, arch>(37, kernels::fixed<M>, rows.operand(),
+                               kernels::store_result<T>{{fixed.data(), 0}});
+    compare("sum_rows", fixed, dynamic);
+  };
+  check.template operator()<1>();
+  check.template operator()<3 * w - 1>();
+  check.template operator()<8 * w>();
+  check.template operator()<15 * w - 3>();
+  CTNN_CHECK_LOG(differences);
+}

@@ -147,7 +147,7 @@ struct product : expression_base {
     } else {
       constexpr std::size_t cols = layout<shape_type>::cols;
       thread_local kernels::gemm_workspace<T> workspace;
-      kernels::gemm<T>(rows_, cols, inner, {lhs.data(), lhs_stride},
+      kernels::gemm<T>(rows_, kernels::fixed<cols>, kernels::fixed<inner>, {lhs.data(), lhs_stride},
                        {rhs.data(), simd::padded_size<T, cols>}, partial, workspace, epilogue);
     }
   }

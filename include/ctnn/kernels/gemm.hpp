@@ -9,8 +9,12 @@
 /// The hooks are what makes the kernel "fused":
 /// - the prologue transforms A while it is packed (each value is read once anyway), for
 ///   example dZ = dA ⊙ f′(Z) in backpropagation;
-/// - the epilogue receives each finished pack of C in registers and stores what it wants,
-///   for example f(C + b), or both C + b and f(C + b), or an optimizer step on the weights.
+/// - the epilogue receives each finished pack of C and stores what it wants, for example
+///   f(C + b), or both C + b and f(C + b), or an optimizer step on the weights.
+///
+/// The loops and tiles are compiled once per scalar type and shared by every product; each
+/// product compiles only its hooks (`tile_hooks`), which receive a finished tile from an L1
+/// buffer. Products of depth 1 or of one column compile a short loop of their own instead.
 
 #include <ctnn/kernels/operand.hpp>
 #include <ctnn/simd/aligned_buffer.hpp>
@@ -42,9 +46,9 @@ struct gemm_blocking {
   static constexpr std::size_t nc = 4096;
   /// Products whose B has at most this many elements (64 KB of float: it stays in the L2
   /// cache while the tiles of A pass over it) and whose depth is between 2 and `kc` skip
-  /// blocking and packing (`gemm_direct`). Measured on the training steps of a 784-128-64-10
+  /// blocking and packing (`direct_tiles`). Measured on the training steps of a 784-128-64-10
   /// network (batch 64) and of a 1-64-1 network (batch 32): 3 % and 9 % faster per step. A
-  /// depth of 1 (an outer product) stays blocked: there the direct tiles measured slower.
+  /// depth of 1 (an outer product) has a loop of its own (`outer_product`).
   static constexpr std::size_t direct_b_size = 16384;
 };
 
@@ -198,44 +202,81 @@ inline void pack_b(const operand<simd::lane_t<V>>& b, std::size_t n, std::size_t
   }
 }
 
-/// Adds partial sums, then stores the valid part of a tile: to C between depth blocks, or
-/// through the epilogue after the last one.
-template <class V, class Blocking, class Epilogue>
-inline void finish_tile(const V (&acc)[Blocking::mr][Blocking::packs], std::size_t row0,
-                        std::size_t rows, std::size_t col0, std::size_t n,
-                        const output<simd::lane_t<V>>& c, bool add_c, bool last,
-                        const Epilogue& epilogue) noexcept {
-  constexpr std::size_t w = simd::lanes<V>;
-  for (std::size_t i = 0; i < rows; ++i) {
-    unroll<Blocking::packs>([&](auto j) {
-      const std::size_t col = col0 + j * w;
-      if (col >= n) return;
-      simd::lane_t<V>* cp = c.data + (row0 + i) * c.stride + col;
-      V v = acc[i][j];
-      if (add_c) v += simd::load<V>(cp);
-      if (last)
-        epilogue(row0 + i, col, v, n - col);
-      else
-        store_row_part(cp, v, n - col);
-    });
+/// What a product compiles of its own. The loops, packing and register tiles are compiled
+/// once per scalar type and blocking and shared by every product of a program; they reach
+/// the caller's epilogue and prologue only through these two functions, called once per
+/// tile and once per packed panel, so a product adds a loop into its epilogue (and, with a
+/// prologue, a packing loop) to the program instead of a copy of the whole kernel.
+template <class T>
+struct tile_hooks {
+  /// Receives the finished sums of one tile: `rows` rows from `row0` and `packs` packs from
+  /// column `col0`, pack (i, j) at `sums + (i * packs + j) * W`; adds C's values to them first
+  /// when `add_c` (the partial sums of earlier depth blocks, or C's own with `accumulate`).
+  void (*finish)(const void* state, std::size_t row0, std::size_t rows, std::size_t col0,
+                 std::size_t packs, const T* sums, bool add_c);
+  const void* finish_state;
+  /// Packs rows [i0, i0 + mr) × columns [k0, k0 + kc) of A into one micro-panel through the
+  /// prologue (`pack_a_panel`).
+  void (*pack_a)(const void* prologue, const operand<T>& a, std::size_t m, std::size_t i0,
+                 std::size_t k0, std::size_t kc, T* panel);
+  const void* prologue;
+};
+
+/// Hands a tile's sums to the epilogue. The epilogue is copied into the call: the copy (a
+/// few pointers) stays in registers, where members read through a reference would be read
+/// again after every store, since a SIMD store may alias anything.
+template <class V, class Epilogue>
+struct finish_through {
+  using T = simd::lane_t<V>;
+  const Epilogue* epilogue;
+  output<T> c;
+  std::size_t n;
+
+  static void finish(const void* state, std::size_t row0, std::size_t rows, std::size_t col0,
+                     std::size_t packs, const T* sums, bool add_c) {
+    const auto& self = *static_cast<const finish_through*>(state);
+    const Epilogue epilogue = *self.epilogue;
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; j < packs; ++j) {
+        const std::size_t col = col0 + j * simd::lanes<V>;
+        V v = simd::load<V>(sums + (i * packs + j) * simd::lanes<V>);
+        if (add_c) v += simd::load<V>(self.c.data + (row0 + i) * self.c.stride + col);
+        epilogue(row0 + i, col, v, self.n - col);
+      }
   }
+};
+
+/// Packs a micro-panel of A through the prologue at `prologue` (copied, as the epilogue
+/// is). A product without a prologue shares the instantiation for `unchanged`.
+template <class V, class Blocking, class Prologue>
+void pack_a_through(const void* prologue, const operand<simd::lane_t<V>>& a, std::size_t m,
+                    std::size_t i0, std::size_t k0, std::size_t kc, simd::lane_t<V>* panel) {
+  const Prologue copy = *static_cast<const Prologue*>(prologue);
+  if (a.transposed)
+    pack_a_panel<V, Blocking, a_layout::columns>(a, m, i0, k0, kc, panel, copy);
+  else
+    pack_a_panel<V, Blocking, a_layout::rows>(a, m, i0, k0, kc, panel, copy);
 }
 
-// The products take the epilogue and prologue by value: the local copy (a few pointers) stays
-// in registers, where members read through a reference would be read again after every
-// store, since a SIMD store may alias anything.
-template <class V, class Blocking, a_layout Layout, class Epilogue, class Prologue>
-void gemm_blocked(std::size_t m, std::size_t n, std::size_t k, const operand<simd::lane_t<V>>& a,
-                  const operand<simd::lane_t<V>>& b, const output<simd::lane_t<V>>& c,
-                  Epilogue epilogue, Prologue prologue, bool accumulate,
-                  gemm_workspace<simd::lane_t<V>>& workspace) {
+/// The cache-blocked, packed product: the loops around the micro-kernel. Partial sums of
+/// every depth block but the last go to C; the last block's sums go to the caller's
+/// `finish`, through a tile-sized buffer that stays in the L1 cache.
+template <class V, class Blocking, a_layout Layout>
+[[gnu::noinline]] void blocked_tiles(std::size_t m, std::size_t n, std::size_t k,
+                                     const operand<simd::lane_t<V>>& a,
+                                     const operand<simd::lane_t<V>>& b,
+                                     const output<simd::lane_t<V>>& c, bool accumulate,
+                                     gemm_workspace<simd::lane_t<V>>& workspace,
+                                     const tile_hooks<simd::lane_t<V>>& hooks) {
   using T = simd::lane_t<V>;
-  constexpr std::size_t mr = Blocking::mr, nr = Blocking::nr;
+  constexpr std::size_t mr = Blocking::mr, nr = Blocking::nr, packs = Blocking::packs;
+  constexpr std::size_t w = simd::lanes<V>;
   const std::size_t nc_max = std::min(Blocking::nc, (n + nr - 1) / nr * nr);
   const std::size_t mc_max = std::min(Blocking::mc, (m + mr - 1) / mr * mr);
   auto [a_packed, b_packed] =
       workspace.reserve(mc_max / mr * a_panel_size<T, Blocking> + simd::block<T>,
                         Blocking::kc * nc_max);
+  alignas(simd::alignment) T sums[mr * packs * w];
 
   for (std::size_t jc = 0; jc < n; jc += Blocking::nc) {
     const std::size_t nc = std::min(Blocking::nc, n - jc);
@@ -246,19 +287,36 @@ void gemm_blocked(std::size_t m, std::size_t n, std::size_t k, const operand<sim
       for (std::size_t ic = 0; ic < m; ic += Blocking::mc) {
         const std::size_t mc = std::min(Blocking::mc, m - ic);
         for (std::size_t ir = 0; ir < mc; ir += mr)
-          pack_a_panel<V, Blocking, Layout>(a, m, ic + ir, pc, kc,
-                                            a_packed + ir / mr * a_panel_size<T, Blocking>,
-                                            prologue);
+          hooks.pack_a(hooks.prologue, a, m, ic + ir, pc, kc,
+                       a_packed + ir / mr * a_panel_size<T, Blocking>);
         for (std::size_t jr = 0; jr < nc; jr += nr) {
+          const std::size_t col0 = jc + jr;
+          const std::size_t valid_packs = std::min(packs, (n - col0 + w - 1) / w);
           for (std::size_t ir = 0; ir < mc; ir += mr) {
-            V acc[mr][Blocking::packs];
-            unroll<mr>([&](auto i) {
-              unroll<Blocking::packs>([&](auto j) { acc[i][j] = V(T(0)); });
-            });
+            V acc[mr][packs];
+            unroll<mr>([&](auto i) { unroll<packs>([&](auto j) { acc[i][j] = V(T(0)); }); });
             micro_kernel<V, Blocking, Layout>(kc, a_packed + ir / mr * a_panel_size<T, Blocking>,
                                               b_packed + jr * kc, acc);
-            finish_tile<V, Blocking>(acc, ic + ir, std::min(mr, mc - ir), jc + jr, n, c, add_c,
-                                     last, epilogue);
+            const std::size_t row0 = ic + ir, rows = std::min(mr, mc - ir);
+            if (last) {
+              unroll<mr>([&](auto i) {
+                unroll<packs>([&](auto j) {
+                  if (i < rows && j < valid_packs)
+                    simd::store(sums + (i * valid_packs + j) * w, acc[i][j]);
+                });
+              });
+              hooks.finish(hooks.finish_state, row0, rows, col0, valid_packs, sums, add_c);
+              continue;
+            }
+            unroll<mr>([&](auto i) {
+              unroll<packs>([&](auto j) {
+                if (i >= rows || j >= valid_packs) return;
+                T* cp = c.data + (row0 + i) * c.stride + col0 + j * w;
+                V v = acc[i][j];
+                if (add_c) v += simd::load<V>(cp);
+                store_row_part(cp, v, n - col0 - j * w);
+              });
+            });
           }
         }
       }
@@ -318,19 +376,17 @@ void run_direct_tile(std::size_t rows, std::size_t packs, std::size_t k, const s
     with_rows.template operator()<1>();
 }
 
-/// Receives the sums of one tile of the unblocked product: `rows` rows from `row0` and
-/// `packs` packs from column `col0`, pack (i, j) at `sums + (i * packs + j) * W`.
-template <class T>
-using direct_tile_sink = void (*)(const void* context, std::size_t row0, std::size_t rows,
-                                  std::size_t col0, std::size_t packs, const T* sums);
-
-/// The loops of the unblocked product, compiled once per scalar type and blocking: each
-/// tile's sums go to `sink`, the one part that depends on the caller's epilogue.
+/// The unblocked product, for products small enough to stay in the L1 and L2 caches:
+/// register tiles over the whole depth read A in place and B in place when it is row-major;
+/// only a transposed B is copied first, into panels of `Blocking::nr` columns. Packing
+/// would cost as much as the product itself here (a layer of 64 units on a batch of 32),
+/// and the tiles fit the product: `mr` rows at a time, then 1, so a product of one row runs
+/// one row, not `mr`. Each tile's sums go to the caller's `finish`; there is no prologue.
 template <class V, class Blocking>
 [[gnu::noinline]] void direct_tiles(std::size_t m, std::size_t n, std::size_t k,
                                     const operand<simd::lane_t<V>>& a, const operand<simd::lane_t<V>>& b,
-                                    gemm_workspace<simd::lane_t<V>>& workspace,
-                                    direct_tile_sink<simd::lane_t<V>> sink, const void* context) {
+                                    bool accumulate, gemm_workspace<simd::lane_t<V>>& workspace,
+                                    const tile_hooks<simd::lane_t<V>>& hooks) {
   using T = simd::lane_t<V>;
   constexpr std::size_t w = simd::lanes<V>, nr = Blocking::nr, mr = Blocking::mr;
   constexpr std::size_t max_packs = Blocking::packs;
@@ -361,45 +417,38 @@ template <class V, class Blocking>
         else
           run_direct_tile<V, mr, max_packs, a_layout::rows>(rows, tile_packs, k, a0, a.stride, bt,
                                                             b_row, sums);
-        sink(context, i0, rows, q * w, tile_packs, sums);
+        hooks.finish(hooks.finish_state, i0, rows, q * w, tile_packs, sums, accumulate);
       }
       i0 += rows;
     }
   }
 }
 
-/// C = op(A) · op(B) without blocking, for products small enough to stay in the L1 and L2
-/// caches: register tiles over the whole depth read A in place and B in place when it is
-/// row-major; only a transposed B is copied first, into panels of `Blocking::nr` columns.
-/// Packing would cost as much as the product itself here (a layer of 64 units on a batch
-/// of 32), and the tiles fit the product: `mr` rows at a time, then 1, so a product of one
-/// row runs one row, not `mr`. The loops and tiles are shared by every product of a
-/// program; each caller compiles only the loop that hands a tile's sums to its epilogue.
-/// The prologue must be `unchanged` (the caller checks).
-template <class V, class Blocking, class Epilogue>
-void gemm_direct(std::size_t m, std::size_t n, std::size_t k, const operand<simd::lane_t<V>>& a,
-                 const operand<simd::lane_t<V>>& b, const output<simd::lane_t<V>>& c,
-                 const Epilogue& epilogue, bool accumulate, gemm_workspace<simd::lane_t<V>>& workspace) {
+/// The product of depth 1, an outer product: C(i, ·) = A(i, 0) · B(0, ·). B's one row is
+/// read in place (gathered first when B is transposed). A register tile of this product is
+/// a few multiplications, less than the call that would hand it to a shared epilogue loop,
+/// so each product compiles this short loop with its epilogue inlined, as for one column.
+template <class V, class Epilogue>
+void outer_product(std::size_t m, std::size_t n, const operand<simd::lane_t<V>>& a,
+                   const operand<simd::lane_t<V>>& b, const output<simd::lane_t<V>>& c,
+                   Epilogue epilogue, bool accumulate, gemm_workspace<simd::lane_t<V>>& workspace) {
   using T = simd::lane_t<V>;
-  struct context_type {
-    const Epilogue* epilogue;
-    output<T> c;
-    std::size_t n;
-    bool accumulate;
-  } context{&epilogue, c, n, accumulate};
-  const direct_tile_sink<T> sink = [](const void* p, std::size_t row0, std::size_t rows,
-                                      std::size_t col0, std::size_t packs, const T* sums) {
-    const auto& ctx = *static_cast<const context_type*>(p);
-    const Epilogue finish = *ctx.epilogue;  // a local copy stays in registers
-    for (std::size_t i = 0; i < rows; ++i)
-      for (std::size_t j = 0; j < packs; ++j) {
-        const std::size_t col = col0 + j * simd::lanes<V>;
-        V v = simd::load<V>(sums + (i * packs + j) * simd::lanes<V>);
-        if (ctx.accumulate) v += simd::load<V>(ctx.c.data + (row0 + i) * ctx.c.stride + col);
-        finish(row0 + i, col, v, ctx.n - col);
-      }
-  };
-  direct_tiles<V, Blocking>(m, n, k, a, b, workspace, sink, &context);
+  constexpr std::size_t w = simd::lanes<V>;
+  const T* row = b.data;
+  if (b.transposed) {
+    T* gathered = workspace.reserve(0, simd::padded<T>(n)).second;
+    for (std::size_t j = 0; j < simd::padded<T>(n); ++j)
+      gathered[j] = j < n ? b.data[j * b.stride] : T(0);
+    row = gathered;
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    const V ai(a.data[a.offset(i, 0)]);
+    for (std::size_t j = 0; j < n; j += w) {
+      V v = ai * simd::load<V>(row + j);
+      if (accumulate) v += simd::load<V>(c.data + i * c.stride + j);
+      epilogue(i, j, v, n - j);
+    }
+  }
 }
 
 /// C = op(A) · B for a B of one column (a layer with one output): a matrix-vector product,
@@ -456,9 +505,11 @@ void gemm_one_column(std::size_t m, std::size_t k, const operand<simd::lane_t<V>
 ///   must be writable even if the epilogue stores elsewhere; for k ≤ `kc` it is read only
 ///   with `accumulate`.
 ///
-/// The product runs one of three ways, all with the same hooks: a matrix-vector product when
-/// n = 1; unblocked register tiles over A and B in place when B is small (`direct_b_size`);
-/// otherwise the blocked, packed kernel.
+/// The product runs one of four ways, all with the same hooks: a matrix-vector product when
+/// n = 1; an outer product when k = 1 (without a prologue); unblocked register tiles over A
+/// and B in place when B is small (`direct_b_size`); otherwise the blocked, packed kernel.
+/// `n` and `k` may be fixed sizes (`kernels::fixed<N>`, as a network passes its layers'
+/// sizes): then only the ways those sizes can take are compiled.
 ///
 /// Preconditions: the rows of A, B and C are aligned and padded as in ctnn tensors, with
 /// strides that are multiples of `simd::block<T>`; C does not overlap A or B.
@@ -472,42 +523,61 @@ void gemm_one_column(std::size_t m, std::size_t k, const operand<simd::lane_t<V>
 ///                      });
 /// @endcode
 template <simd::scalar T, class Arch = simd::default_arch, class Blocking = gemm_blocking<T, Arch>,
-          class Epilogue = store_result<T>, class Prologue = unchanged>
-void gemm(std::size_t m, std::size_t n, std::size_t k, const operand<T>& a, const operand<T>& b,
-          const output<T>& c, gemm_workspace<T>& workspace, const Epilogue& epilogue,
-          const Prologue& prologue = {}, bool accumulate = false) {
+          class Epilogue = store_result<T>, class Prologue = unchanged, dimension N = std::size_t,
+          dimension K = std::size_t>
+void gemm(std::size_t m, N n_, K k_, const operand<T>& a, const operand<T>& b, const output<T>& c,
+          gemm_workspace<T>& workspace, const Epilogue& epilogue, const Prologue& prologue = {},
+          bool accumulate = false) {
   using V = simd::pack<T, Arch>;
+  using detail::always, detail::may_be;
+  constexpr bool plain_a = std::is_same_v<Prologue, unchanged>;
+  const std::size_t n = n_, k = k_;
   if (m == 0 || n == 0) return;
-  if (k == 0) {
-    // An empty sum: C keeps its values with `accumulate`, else becomes zero.
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = 0; j < n; j += simd::lanes<V>) {
-        const V v = accumulate ? simd::load<V>(c.data + i * c.stride + j) : V(T(0));
-        epilogue(i, j, v, n - j);
-      }
-    return;
-  }
-  if (n == 1) {
-    if (a.transposed)
-      detail::gemm_one_column<V, detail::a_layout::columns>(m, k, a, b, c, epilogue, prologue, accumulate,
-                                                            workspace);
-    else
-      detail::gemm_one_column<V, detail::a_layout::rows>(m, k, a, b, c, epilogue, prologue, accumulate,
-                                                         workspace);
-    return;
-  }
-  if constexpr (std::is_same_v<Prologue, unchanged>) {
-    if (k >= 2 && k <= Blocking::kc && k * n <= Blocking::direct_b_size) {
-      detail::gemm_direct<V, Blocking>(m, n, k, a, b, c, epilogue, accumulate, workspace);
+  if constexpr (may_be<K>(0)) {
+    if (k == 0) {
+      // An empty sum: C keeps its values with `accumulate`, else becomes zero.
+      for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < n; j += simd::lanes<V>) {
+          const V v = accumulate ? simd::load<V>(c.data + i * c.stride + j) : V(T(0));
+          epilogue(i, j, v, n - j);
+        }
       return;
     }
   }
-  if (a.transposed)
-    detail::gemm_blocked<V, Blocking, detail::a_layout::columns>(m, n, k, a, b, c, epilogue,
-                                                                 prologue, accumulate, workspace);
-  else
-    detail::gemm_blocked<V, Blocking, detail::a_layout::rows>(m, n, k, a, b, c, epilogue,
-                                                              prologue, accumulate, workspace);
+  if constexpr (may_be<N>(1)) {
+    if (n == 1) {
+      if (a.transposed)
+        detail::gemm_one_column<V, detail::a_layout::columns>(m, k, a, b, c, epilogue, prologue,
+                                                              accumulate, workspace);
+      else
+        detail::gemm_one_column<V, detail::a_layout::rows>(m, k, a, b, c, epilogue, prologue,
+                                                           accumulate, workspace);
+      return;
+    }
+  }
+  if constexpr (plain_a && may_be<K>(1) && !always<N>(1)) {
+    if (k == 1) {
+      detail::outer_product<V>(m, n, a, b, c, epilogue, accumulate, workspace);
+      return;
+    }
+  }
+  if constexpr (!always<N>(1) && !always<K>(0) && !(plain_a && always<K>(1))) {
+    const detail::finish_through<V, Epilogue> finish{&epilogue, c, n};
+    const detail::tile_hooks<T> hooks{&finish.finish, &finish,
+                                      &detail::pack_a_through<V, Blocking, Prologue>, &prologue};
+    if constexpr (plain_a) {
+      if (k <= Blocking::kc && k * n <= Blocking::direct_b_size) {
+        detail::direct_tiles<V, Blocking>(m, n, k, a, b, accumulate, workspace, hooks);
+        return;
+      }
+    }
+    if (a.transposed)
+      detail::blocked_tiles<V, Blocking, detail::a_layout::columns>(m, n, k, a, b, c, accumulate,
+                                                                    workspace, hooks);
+    else
+      detail::blocked_tiles<V, Blocking, detail::a_layout::rows>(m, n, k, a, b, c, accumulate,
+                                                                 workspace, hooks);
+  }
 }
 
 /// C = op(A) · op(B), stored into `c` (see the general overload).

@@ -20,22 +20,43 @@ inline constexpr std::size_t l1_bytes = 32 * 1024;
 
 /// Runs `f.template operator()<P>(first_pack)` over `packs` packs in chunks of at most
 /// `Max` packs (then Max/2, ..., 1), so each chunk's accumulators are a fixed-size array
-/// that stays in registers.
-template <std::size_t Max, class F>
-inline void for_pack_chunks(std::size_t packs, F&& f) {
-  std::size_t p = 0;
-  for (; p + Max <= packs; p += Max) f.template operator()<Max>(p);
-  if constexpr (Max > 1) {
-    if (p < packs) for_pack_chunks<Max / 2>(packs - p, [&]<std::size_t P>(std::size_t q) {
-        f.template operator()<P>(p + q);
+/// that stays in registers. A fixed count compiles only the chunk sizes it needs.
+template <std::size_t Max, class Count, class F>
+inline void for_pack_chunks(Count packs, F&& f) {
+  if constexpr (fixed_size<Count>::known) {
+    constexpr std::size_t total = fixed_size<Count>::value, whole = total / Max * Max;
+    if constexpr (whole > 0)
+      for (std::size_t p = 0; p < whole; p += Max) f.template operator()<Max>(p);
+    if constexpr (Max > 1 && whole < total)
+      for_pack_chunks<Max / 2>(fixed<total - whole>, [&]<std::size_t P>(std::size_t q) {
+        f.template operator()<P>(whole + q);
       });
+  } else {
+    std::size_t p = 0;
+    for (; p + Max <= packs; p += Max) f.template operator()<Max>(p);
+    if constexpr (Max > 1) {
+      if (p < packs) for_pack_chunks<Max / 2>(packs - p, [&]<std::size_t P>(std::size_t q) {
+          f.template operator()<P>(p + q);
+        });
+    }
   }
+}
+
+/// The number of packs of `size` values: fixed when `size` is.
+template <class V, class D>
+inline constexpr auto pack_count(D size) noexcept {
+  constexpr std::size_t w = simd::lanes<V>;
+  if constexpr (fixed_size<D>::known)
+    return fixed<(fixed_size<D>::value + w - 1) / w>;
+  else
+    return (static_cast<std::size_t>(size) + w - 1) / w;
 }
 
 }  // namespace detail
 
 /// y = op(A) · x for an m × k operand `a` and a vector `x` of k elements (padded, with zero
-/// padding), handing each pack of y to `epilogue(0, i, sum, valid)` as `gemm` does.
+/// padding), handing each pack of y to `epilogue(0, i, sum, valid)` as `gemm` does. `m` may
+/// be a fixed size (`kernels::fixed<M>`): then only the loops for that size are compiled.
 /// - A row-major (`a.transposed == false`): each y(i) is a dot product of a row with x;
 ///   one pack of rows is reduced at a time by a transposed horizontal sum.
 /// - A transposed (A(i, k) stored at `data[k * stride + i]`): y is accumulated as
@@ -47,10 +68,11 @@ inline void for_pack_chunks(std::size_t packs, F&& f) {
 ///   kernels::store_row_part(z + i, sum + simd::load<decltype(sum)>(b + i), valid);
 /// });
 /// @endcode
-template <simd::scalar T, class Arch = simd::default_arch, class Epilogue>
-void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const Epilogue& epilogue) {
+template <simd::scalar T, class Arch = simd::default_arch, class Epilogue, dimension M = std::size_t>
+void gemv(M m_, std::size_t k, const operand<T>& a, const T* x, const Epilogue& epilogue) {
   using V = simd::pack<T, Arch>;
   constexpr std::size_t w = simd::lanes<V>;
+  const std::size_t m = m_;
   if (!a.transposed) {
     const std::size_t k_padded = simd::padded<T>(k);
     for (std::size_t i0 = 0; i0 < m; i0 += w) {
@@ -66,7 +88,7 @@ void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const E
       epilogue(std::size_t{0}, i0, simd::transpose_sum(acc), m - i0);
     }
   } else {
-    const std::size_t packs = (m + w - 1) / w;
+    const auto packs = detail::pack_count<V>(m_);
     // A matrix beyond the L1 cache is read a short run per storage row (P packs of a long
     // row), which the hardware prefetcher follows too late: the run `ahead` rows below is
     // requested in advance (mlp_infer's first layer, 400 KiB from L2, 15 % faster).
@@ -106,17 +128,18 @@ void gemv(std::size_t m, std::size_t k, const operand<T>& a, const T* x, const E
 
 /// Column sums of an m × n row-major matrix `a` (not transposed): s(j) = Σ_i A(i, j),
 /// handed to `epilogue(0, j, sum, valid)` one pack at a time. With m = 0 every sum is 0.
+/// `n` may be a fixed size, as in `gemv`.
 ///
 /// @code
 /// // db = Σ over the batch of dZ:
 /// kernels::sum_rows<float>(batch, n, {dz, stride}, kernels::store_result<float>{{db, 0}});
 /// @endcode
-template <simd::scalar T, class Arch = simd::default_arch, class Epilogue>
-void sum_rows(std::size_t m, std::size_t n, const operand<T>& a, const Epilogue& epilogue) {
+template <simd::scalar T, class Arch = simd::default_arch, class Epilogue, dimension N = std::size_t>
+void sum_rows(std::size_t m, N n_, const operand<T>& a, const Epilogue& epilogue) {
   using V = simd::pack<T, Arch>;
   constexpr std::size_t w = simd::lanes<V>;
-  const std::size_t packs = (n + w - 1) / w;
-  detail::for_pack_chunks<8>(packs, [&]<std::size_t P>(std::size_t first) {
+  const std::size_t n = n_;
+  detail::for_pack_chunks<8>(detail::pack_count<V>(n_), [&]<std::size_t P>(std::size_t first) {
     V acc[P];
     for (auto& s : acc) s = V(T(0));
     for (std::size_t i = 0; i < m; ++i) {

@@ -7,7 +7,9 @@
 #include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
 
+#include <concepts>
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn::kernels {
 
@@ -25,6 +27,45 @@ struct operand {
     return transposed ? k * stride + i : i * stride + k;
   }
 };
+
+/// A size known when the program is compiled, as in `kernels::fixed<784>`. The kernels take
+/// each size of a product as a `std::size_t` or as a fixed size; a fixed size lets them
+/// compile only the ways of computing the product that it can take (a layer of 784 inputs
+/// never runs the product of depth 1), which is most of what a product costs to compile.
+template <std::size_t N>
+inline constexpr std::integral_constant<std::size_t, N> fixed{};
+
+/// A size of a product: a `std::size_t` (or another integer) known at run time, or `fixed<N>`.
+template <class D>
+concept dimension = std::convertible_to<D, std::size_t>;
+
+namespace detail {
+
+template <class D>
+struct fixed_size {
+  static constexpr bool known = false;
+  static constexpr std::size_t value = 0;
+};
+
+template <std::size_t N>
+struct fixed_size<std::integral_constant<std::size_t, N>> {
+  static constexpr bool known = true;
+  static constexpr std::size_t value = N;
+};
+
+/// Whether a size of type D can be `v` when the program runs.
+template <class D>
+inline constexpr bool may_be(std::size_t v) noexcept {
+  return !fixed_size<D>::known || fixed_size<D>::value == v;
+}
+
+/// Whether a size of type D is `v` in every run (it is fixed to `v`).
+template <class D>
+inline constexpr bool always(std::size_t v) noexcept {
+  return fixed_size<D>::known && fixed_size<D>::value == v;
+}
+
+}  // namespace detail
 
 /// A writable row-major matrix: element `(i, j)` is `data[i * stride + j]`.
 template <class T>

@@ -266,7 +266,8 @@ class basic_network {
     detail::for_each_index<layer_count>([&](auto l) {
       using current = layer<l>;
       T* out = l + 1 == layer_count ? y : buffers[l % 2].data();
-      kernels::gemm<T>(rows, current::outputs, current::inputs, {in, simd::padded_size<T, current::inputs>},
+      kernels::gemm<T>(rows, kernels::fixed<current::outputs>, kernels::fixed<current::inputs>,
+                       {in, simd::padded_size<T, current::inputs>},
                        {p + current::weight_offset, current::stride}, {out, current::stride}, workspace,
                        [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
                          kernels::store_row_part(out + r * current::stride + c,
@@ -286,7 +287,7 @@ class basic_network {
   template <class Layer>
   void forward_one(const T* in, T* out) const noexcept {
     const T* p = parameters();
-    kernels::gemv<T>(Layer::outputs, Layer::inputs,
+    kernels::gemv<T>(kernels::fixed<Layer::outputs>, Layer::inputs,
                      {p + Layer::weight_offset, Layer::stride, /*transposed=*/true}, in,
                      [=](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
                        kernels::store_row_part(out + c, detail::activate<Layer>(sum, p, c), valid);

@@ -307,7 +307,7 @@ class trainer {
         T* a = activations_.data() + sum_offset<l>(rows);
         constexpr bool hidden = l + 1 < layer_count;
         kernels::gemm<T>(
-            rows, current::outputs, current::inputs,
+            rows, kernels::fixed<current::outputs>, kernels::fixed<current::inputs>,
             {layer_input<l>(batch), simd::padded_size<T, current::inputs>},
             {p + current::weight_offset, current::stride}, {z, current::stride}, workspace_,
             [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
@@ -344,7 +344,8 @@ class trainer {
           T* dz_below = delta<l - 1>(rows);
           const T* z_below = sums_.data() + sum_offset<l - 1>(rows);
           const T* a_below = activations_.data() + sum_offset<l - 1>(rows);
-          kernels::gemm<T>(rows, below::outputs, current::outputs, {delta<l>(rows), current::stride},
+          kernels::gemm<T>(rows, kernels::fixed<below::outputs>, kernels::fixed<current::outputs>,
+                           {delta<l>(rows), current::stride},
                            {p + current::weight_offset, current::stride, true},
                            {dz_below, below::stride}, workspace_,
                            [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
@@ -375,7 +376,7 @@ class trainer {
         using current = layer<l>;
         const T* dz = delta<l>(rows);
         // dW = Xᵀ · dZ, each pack handed to the sink (the optimizer) when complete.
-        kernels::gemm<T>(current::inputs, current::outputs, rows,
+        kernels::gemm<T>(current::inputs, kernels::fixed<current::outputs>, rows,
                          {layer_input<l>(batch), simd::padded_size<T, current::inputs>, true},
                          {dz, current::stride}, {gradient_.data() + current::weight_offset, current::stride},
                          workspace_, [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
@@ -383,7 +384,7 @@ class trainer {
                                 simd::keep_first_lanes(sum, valid));
                          });
         if constexpr (current::has_bias)
-          kernels::sum_rows<T>(rows, current::outputs, {dz, current::stride},
+          kernels::sum_rows<T>(rows, kernels::fixed<current::outputs>, {dz, current::stride},
                                [=](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
                                  sink(p, current::bias_offset + c, simd::keep_first_lanes(sum, valid));
                                });
