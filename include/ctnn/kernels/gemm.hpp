@@ -302,27 +302,19 @@ template <class V, class Blocking, a_layout Layout>
             micro_kernel<V, Blocking, Layout>(kc, a_packed + ir / mr * a_panel_size<T, Blocking>,
                                               b_packed + jr * kc, acc);
             const std::size_t row0 = ic + ir, rows = std::min(mr, mc - ir);
-            if (last) {
-              unroll<mr>([&](auto i) {
-                unroll<packs>([&](auto j) {
-                  if (i >= rows || j >= valid_packs) return;
-                  V v = acc[i][j];
-                  if (add_c) v += simd::load<V>(c.data + (row0 + i) * c.stride + col0 + j * w);
-                  simd::store(sums + (i * valid_packs + j) * w, v);
-                });
-              });
-              hooks.finish(hooks.finish_state, row0, rows, col0, valid_packs, sums);
-              continue;
-            }
             unroll<mr>([&](auto i) {
               unroll<packs>([&](auto j) {
                 if (i >= rows || j >= valid_packs) return;
                 T* cp = c.data + (row0 + i) * c.stride + col0 + j * w;
                 V v = acc[i][j];
                 if (add_c) v += simd::load<V>(cp);
-                store_row_part(cp, v, n - col0 - j * w);
+                if (last)
+                  simd::store(sums + (i * valid_packs + j) * w, v);
+                else
+                  store_row_part(cp, v, n - col0 - j * w);
               });
             });
+            if (last) hooks.finish(hooks.finish_state, row0, rows, col0, valid_packs, sums);
           }
         }
       }
