@@ -429,6 +429,13 @@ template <class V, class Blocking>
   }
 }
 
+/// Copies `count` values `step` apart from `data` into `out`, zero-padded to whole packs:
+/// B's one row or one column, made contiguous for the depth-1 and one-column products.
+template <class T>
+inline void gather_padded(const T* data, std::size_t count, std::size_t step, T* out) noexcept {
+  for (std::size_t i = 0; i < simd::padded<T>(count); ++i) out[i] = i < count ? data[i * step] : T(0);
+}
+
 /// The product of depth 1, an outer product: C(i, ·) = A(i, 0) · B(0, ·). B's one row is
 /// read in place (gathered first when B is transposed). A register tile of this product is
 /// a few multiplications, less than the call that would hand it to a shared epilogue loop,
@@ -442,8 +449,7 @@ void outer_product(std::size_t m, std::size_t n, const operand<simd::lane_t<V>>&
   const T* row = b.data;
   if (b.transposed) {
     T* gathered = workspace.reserve(0, simd::padded<T>(n)).second;
-    for (std::size_t j = 0; j < simd::padded<T>(n); ++j)
-      gathered[j] = j < n ? b.data[j * b.stride] : T(0);
+    gather_padded(b.data, n, b.stride, gathered);
     row = gathered;
   }
   for (std::size_t i = 0; i < m; ++i) {
@@ -468,7 +474,7 @@ void gemm_one_column(std::size_t m, std::size_t k, const operand<simd::lane_t<V>
   using T = simd::lane_t<V>;
   constexpr std::size_t w = simd::lanes<V>;
   auto [column, sums] = workspace.reserve(simd::padded<T>(k), simd::padded<T>(m));
-  for (std::size_t i = 0; i < simd::padded<T>(k); ++i) column[i] = i < k ? b.data[b.offset(i, 0)] : T(0);
+  gather_padded(b.data, k, b.transposed ? 1 : b.stride, column);
   if constexpr (Layout == a_layout::rows) {
     for (std::size_t i = 0; i < m; ++i) {
       const std::size_t base = i * a.stride;
