@@ -29,10 +29,6 @@ done
 seconds() {  # the fastest of $runs compilations: compiler, source
   local compiler=$1 source=$2 best="" start end elapsed
   local flags=("${common[@]}")
-  # g++ 12 warns about its own AVX-512 intrinsics (GCC PR 105593), as in CMakeLists.txt.
-  if [[ $compiler == g++ ]] && (($("$compiler" -dumpversion | cut -d. -f1) < 13)); then
-    flags+=(-Wno-uninitialized -Wno-maybe-uninitialized)
-  fi
   if [[ $source == bench/workloads.cpp ]]; then flags+=(-isystem /usr/include/eigen3); fi
   for ((k = 0; k < runs; ++k)); do
     start=$(date +%s%N)

@@ -2,7 +2,7 @@
 # The project's set-up and entry points. On Debian 12, as root or with sudo:
 #   scripts/ctnn.sh demo            install what is missing, build, run the main example
 #   scripts/ctnn.sh test [preset]   install what is missing, build, run every test
-# Presets (CMakePresets.json): release (default), clang, sanitize, generic.
+# Presets (CMakePresets.json): release (default), debug, clang, sanitize, generic.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -5,7 +5,20 @@
 /// the only place in ctnn that names xsimd; everything else speaks of `simd::pack<T>` and the
 /// functions here.
 
+// g++ before 13 warns that the deliberately undefined source operand of its own AVX-512
+// intrinsics (`_mm512_undefined_ps()`) is uninitialised wherever they are inlined (GCC PR
+// 105593). The pragmas hold for code inlined from the headers included between them, so a
+// program that includes ctnn first builds without those false warnings and needs no flag.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
 #include <xsimd/xsimd.hpp>
+#pragma GCC diagnostic pop
+#else
+#include <xsimd/xsimd.hpp>
+#endif
 
 #include <concepts>
 #include <cstddef>
@@ -18,9 +31,23 @@ namespace ctnn::simd {
 template <class T>
 concept scalar = std::same_as<T, float> || std::same_as<T, double>;
 
+namespace detail {
+/// xsimd 8.1's AVX-512BW `select` on integers casts its operands to vector types with
+/// intrinsics that g++ defines as macros when it does not optimise, and that cast does not
+/// compile. AVX-512DQ has every instruction ctnn uses on float, double and int32 (AVX-512BW
+/// adds only 8- and 16-bit lanes), so an unoptimised g++ build uses it instead: a Debug build
+/// keeps 512-bit registers and needs no flag from the user.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__OPTIMIZE__)
+using chosen_arch = std::conditional_t<std::is_same_v<xsimd::default_arch, xsimd::avx512bw>,
+                                       xsimd::avx512dq, xsimd::default_arch>;
+#else
+using chosen_arch = xsimd::default_arch;
+#endif
+}  // namespace detail
+
 /// The instruction set chosen at compile time: the best one the compiler flags enable
 /// (AVX-512 with `-march=native` on a machine that has it, SSE2 on a generic x86-64 build).
-using default_arch = xsimd::default_arch;
+using default_arch = detail::chosen_arch;
 
 /// A SIMD register of `T` for instruction set `Arch`: `pack<float>` holds 16 floats under
 /// AVX-512 and 4 under SSE2. Arithmetic operators work lane by lane.
