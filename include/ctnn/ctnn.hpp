@@ -12,7 +12,9 @@
 #include <ctnn/error.hpp>
 #include <ctnn/expr/expr.hpp>
 #include <ctnn/fwd.hpp>
+#include <ctnn/io/export_header.hpp>
 #include <ctnn/io/idx.hpp>
+#include <ctnn/io/model_file.hpp>
 #include <ctnn/kernels/kernels.hpp>
 #include <ctnn/nn/nn.hpp>
 #include <ctnn/simd/simd.hpp>

@@ -24,22 +24,8 @@ endforeach()
 if(NOT EXPECT MATCHES "^(error|success)$")
   message(FATAL_ERROR "EXPECT must be 'error' or 'success', not '${EXPECT}'")
 endif()
-include("${SETTINGS}")
-
-set(arguments ${CTNN_CXX_FLAGS})
-foreach(directory IN LISTS CTNN_INCLUDE_DIRECTORIES)
-  # The compiler's own directories must stay last in its search order (#include_next).
-  if(directory IN_LIST CTNN_IMPLICIT_INCLUDE_DIRECTORIES)
-    continue()
-  elseif(directory STREQUAL CTNN_OWN_INCLUDE_DIRECTORY)
-    list(APPEND arguments "-I${directory}")
-  else()
-    list(APPEND arguments -isystem "${directory}")  # as CMake passes imported targets
-  endif()
-endforeach()
-foreach(definition IN LISTS CTNN_COMPILE_DEFINITIONS)
-  list(APPEND arguments "-D${definition}")
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/arguments.cmake")
+set(arguments ${CTNN_ARGUMENTS})
 list(APPEND arguments ${EXTRA_FLAGS} -fsyntax-only "${SOURCE}")
 
 # Plain quotes and no colours, whatever the caller's locale and terminal.

@@ -4,10 +4,9 @@
 /// gzip-compressed or plain (zlib reads both).
 
 #include <ctnn/error.hpp>
+#include <ctnn/io/file.hpp>
 #include <ctnn/simd/pack.hpp>
 #include <ctnn/train/dataset.hpp>
-
-#include <zlib.h>
 
 #include <array>
 #include <cstddef>
@@ -19,26 +18,6 @@
 namespace ctnn::io {
 
 namespace detail {
-
-struct gz_closer {
-  void operator()(gzFile f) const noexcept { gzclose(f); }
-};
-
-/// The whole content of a file, decompressed if it is gzip.
-/// @throws ctnn::error when the file cannot be opened or read.
-inline std::vector<unsigned char> read_file(const std::string& path) {
-  std::unique_ptr<gzFile_s, gz_closer> file(gzopen(path.c_str(), "rb"));
-  if (!file) throw error(path + ": cannot open the file");
-  std::vector<unsigned char> content;
-  std::array<unsigned char, 1 << 16> chunk;
-  for (;;) {
-    const int n = gzread(file.get(), chunk.data(), static_cast<unsigned>(chunk.size()));
-    if (n < 0) throw error(path + ": not a readable gzip or plain file (truncated or corrupt)");
-    if (n == 0) break;
-    content.insert(content.end(), chunk.begin(), chunk.begin() + n);
-  }
-  return content;
-}
 
 inline std::uint32_t big_endian(const unsigned char* p) noexcept {
   return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3];
@@ -68,25 +47,15 @@ inline std::vector<std::size_t> idx_dimensions(const std::vector<unsigned char>&
   return dims;
 }
 
-}  // namespace detail
-
-/// Reads images (`images_path`, IDX with 3 dimensions: count × rows × cols, rows · cols =
-/// `In`) and labels (`labels_path`, IDX with 1 dimension, each label < `Out`) into a dataset:
-/// pixels scaled to [0, 1], labels one-hot encoded.
-/// @throws ctnn::error naming the file and the expected and found value when a file cannot
-/// be read, is not IDX, is truncated, has images of another size, a label ≥ `Out`, or a
-/// different count of images and labels.
-///
-/// @code
-/// auto digits = ctnn::io::load_idx<784, 10>("data/mnist10k-images-idx3-ubyte.gz",
-///                                           "data/mnist10k-labels-idx1-ubyte.gz");
-/// @endcode
-template <std::size_t In, std::size_t Out, simd::scalar T = float>
-dataset<T, In, Out> load_idx(const std::string& images_path, const std::string& labels_path) {
-  const auto images = detail::read_file(images_path);
-  const auto labels = detail::read_file(labels_path);
-  const auto image_dims = detail::idx_dimensions(images, images_path, 3);
-  const auto label_dims = detail::idx_dimensions(labels, labels_path, 1);
+/// The dataset of the IDX contents `images` and `labels` (read from the files named in
+/// messages), as `load_idx` builds it: separate so that it can be tested and fuzzed on
+/// bytes in memory.
+/// @throws ctnn::error as `load_idx` does for content that is not what it expects.
+template <std::size_t In, std::size_t Out, simd::scalar T>
+dataset<T, In, Out> parse_idx(const std::vector<unsigned char>& images, const std::string& images_path,
+                              const std::vector<unsigned char>& labels, const std::string& labels_path) {
+  const auto image_dims = idx_dimensions(images, images_path, 3);
+  const auto label_dims = idx_dimensions(labels, labels_path, 1);
   if (image_dims[1] * image_dims[2] != In)
     throw error(images_path + ": expected images of " + std::to_string(In) + " pixels, found " +
                 std::to_string(image_dims[1]) + "×" + std::to_string(image_dims[2]));
@@ -109,6 +78,26 @@ dataset<T, In, Out> load_idx(const std::string& images_path, const std::string& 
     data.add(std::span<const T, In>(x), std::span<const T, Out>(y));
   }
   return data;
+}
+
+}  // namespace detail
+
+/// Reads images (`images_path`, IDX with 3 dimensions: count × rows × cols, rows · cols =
+/// `In`) and labels (`labels_path`, IDX with 1 dimension, each label < `Out`) into a dataset:
+/// pixels scaled to [0, 1], labels one-hot encoded.
+/// @throws ctnn::error naming the file and the expected and found value when a file cannot
+/// be read, is not IDX, is truncated, has images of another size, a label ≥ `Out`, or a
+/// different count of images and labels.
+///
+/// @code
+/// auto digits = ctnn::io::load_idx<784, 10>("data/mnist10k-images-idx3-ubyte.gz",
+///                                           "data/mnist10k-labels-idx1-ubyte.gz");
+/// @endcode
+template <std::size_t In, std::size_t Out, simd::scalar T = float>
+dataset<T, In, Out> load_idx(const std::string& images_path, const std::string& labels_path) {
+  const auto images = detail::read_file(images_path);
+  const auto labels = detail::read_file(labels_path);
+  return detail::parse_idx<In, Out, T>(images, images_path, labels, labels_path);
 }
 
 }  // namespace ctnn::io
