@@ -69,6 +69,12 @@ Network trained(std::uint64_t seed) {
   return net;
 }
 
+/// The bytes of the model file of a small_model initialised with `seed`.
+std::vector<unsigned char> saved_bytes(const scratch_folder& folder, std::uint64_t seed) {
+  ctnn::save(trained<small_model>(seed), folder.file("good.ctnn"));
+  return read_bytes(folder.file("good.ctnn"));
+}
+
 /// Loading `path` into a copy of `net` must throw a ctnn::error whose message contains the
 /// path and each of `words`, and leave the copy equal to `net`.
 template <class Network>
@@ -165,8 +171,7 @@ TEST_CASE("missing, empty, foreign and random files are refused", "[io][model_fi
 TEST_CASE("every prefix of a valid file is refused as truncated", "[io][model_file]") {
   scratch_folder folder("prefixes");
   const auto net = trained<small_model>(12);
-  ctnn::save(trained<small_model>(13), folder.file("full.ctnn"));
-  const auto bytes = read_bytes(folder.file("full.ctnn"));
+  const auto bytes = saved_bytes(folder, 13);
   for (std::size_t n = 1; n < bytes.size(); ++n) {
     write_bytes(folder.file("prefix.ctnn"), std::vector<unsigned char>(bytes.begin(), bytes.begin() + std::ptrdiff_t(n)));
     INFO(n << " of " << bytes.size() << " bytes");
@@ -181,8 +186,7 @@ TEST_CASE("every prefix of a valid file is refused as truncated", "[io][model_fi
 TEST_CASE("header fields that do not fit are refused", "[io][model_file]") {
   scratch_folder folder("header");
   const auto net = trained<small_model>(14);
-  ctnn::save(trained<small_model>(15), folder.file("good.ctnn"));
-  const auto good = read_bytes(folder.file("good.ctnn"));
+  const auto good = saved_bytes(folder, 15);
   const auto variant = [&](std::size_t offset, std::vector<unsigned char> value) {
     auto bytes = good;
     std::copy(value.begin(), value.end(), bytes.begin() + std::ptrdiff_t(offset));
@@ -217,8 +221,7 @@ TEST_CASE("a file of another network's shape is refused, naming both shapes", "[
 TEST_CASE("a flipped bit anywhere is refused", "[io][model_file]") {
   scratch_folder folder("crc");
   const auto net = trained<small_model>(18);
-  ctnn::save(trained<small_model>(19), folder.file("good.ctnn"));
-  const auto good = read_bytes(folder.file("good.ctnn"));
+  const auto good = saved_bytes(folder, 19);
   const std::size_t payload_at = 20 + good[16] + 8;
   for (std::size_t at : {payload_at, payload_at + 37, good.size() - 5, good.size() - 1}) {
     auto bytes = good;
@@ -231,8 +234,7 @@ TEST_CASE("a flipped bit anywhere is refused", "[io][model_file]") {
 TEST_CASE("NaN or infinite parameters are refused, naming the layer and the parameter", "[io][model_file]") {
   scratch_folder folder("nan");
   const auto net = trained<small_model>(20);
-  ctnn::save(trained<small_model>(21), folder.file("good.ctnn"));
-  const auto good = read_bytes(folder.file("good.ctnn"));
+  const auto good = saved_bytes(folder, 21);
   const std::size_t payload_at = 20 + good[16] + 8;
   const auto with_value = [&](std::size_t k, float value) {
     auto bytes = good;
