@@ -2,12 +2,13 @@
 # The project's set-up and entry points. On Debian 12, as root or with sudo:
 #   scripts/ctnn.sh demo            install what is missing, build, run the main example
 #   scripts/ctnn.sh test [preset]   install what is missing, build, run every test
+#   scripts/ctnn.sh fuzz [seconds]  install clang's libFuzzer, run each file reader's fuzzer
 # Presets (CMakePresets.json): release (default), debug, clang, sanitize, generic.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-  sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -19,6 +20,7 @@ packages_for() {
   case "$preset" in
     release) echo "${base[*]} ${bench[*]}" ;;
     clang) echo "${base[*]} clang" ;;
+    fuzz) echo "cmake ninja-build clang libclang-rt-14-dev libboost-dev libxsimd-dev zlib1g-dev" ;;
     *) echo "${base[*]}" ;;
   esac
 }
@@ -53,6 +55,10 @@ case "$command" in
     install_packages "$preset"
     build "$preset"
     ctest --preset "$preset"
+    ;;
+  fuzz)
+    install_packages fuzz
+    fuzz/run.sh "${2:-60}"
     ;;
   *) usage ;;
 esac

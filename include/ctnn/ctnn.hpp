@@ -12,6 +12,7 @@
 #include <ctnn/error.hpp>
 #include <ctnn/expr/expr.hpp>
 #include <ctnn/fwd.hpp>
+#include <ctnn/io/csv.hpp>
 #include <ctnn/io/export_header.hpp>
 #include <ctnn/io/idx.hpp>
 #include <ctnn/io/model_file.hpp>
