@@ -20,7 +20,7 @@ int main() {
                                  {.epochs = 50, .batch_size = 20, .seed = 4});
   std::size_t right = 0;
   for (std::size_t i = 0; i < data.size(); ++i) {
-    const float p = net(ctnn::vector<float, 2>{data.input(i)[0], data.input(i)[1]})[0];
+    const float p = net(data.input(i))[0];
     right += (p > 0.5f) == (data.target(i)[0] > 0.5f);
   }
   const double accuracy = double(right) / double(data.size());

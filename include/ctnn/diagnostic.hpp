@@ -131,12 +131,40 @@ struct dense_arguments_must_be_size_then_activation_but_are {
   static constexpr bool reported = true;
 };
 
+/// False for every type: the condition of a check that fails wherever it is instantiated
+/// (the caller instantiates it only for a rejected type, which the compiler then prints).
+template <class Input>
+inline constexpr bool is_accepted = false;
+
 /// A network's input (a vector, a batch or a dataset) must have `input_size` columns.
 template <std::size_t NetworkInputs>
 struct network_input_size_is {
   template <std::size_t Given>
   struct but_given_input_has_size {
     static_assert(NetworkInputs == Given, "the input's size must equal the network's input_size");
+    static constexpr bool reported = true;
+  };
+  /// `net(x)` checks the sample's size when the program is compiled, so the size must be
+  /// part of x's type: a `std::vector<T>` or a `std::span<const T>` has only a run-time one.
+  template <class Input>
+  struct but_given_input_has_run_time_size {
+    static_assert(is_accepted<Input>,
+                  "net(x) needs the input's size in its type (ctnn::vector<T, N>, "
+                  "std::span<const T, N> or std::array<T, N>): copy run-time data with "
+                  "ctnn::vector<T, N>::from(values), which checks its length");
+    static constexpr bool reported = true;
+  };
+};
+
+/// `net(x)` reads the sample's values as the network's scalar type `T`; ctnn never converts
+/// between float and double (or from integers) silently.
+template <class NetworkScalar>
+struct network_holds {
+  template <class InputScalar>
+  struct but_given_input_holds {
+    static_assert(std::is_same_v<NetworkScalar, InputScalar>,
+                  "the input must hold the network's scalar type (its value_type, float or "
+                  "double): convert the values into a ctnn::vector<T, N> of that type first");
     static constexpr bool reported = true;
   };
 };

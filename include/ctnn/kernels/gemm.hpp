@@ -598,4 +598,21 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const operand<T>& a, cons
   gemm<T, Arch>(m, n, k, a, b, c, workspace, store_result<T>{c});
 }
 
+/// Grows `workspace` to what any `gemm` of at most `m` rows, `n` columns and depth `k` needs,
+/// on every path, so that such products allocate nothing afterwards: a trainer reserves its
+/// products' workspace in its constructor, and no step allocates.
+template <simd::scalar T, class Arch = simd::default_arch, class Blocking = gemm_blocking<T, Arch>>
+void reserve_workspace(gemm_workspace<T>& workspace, std::size_t m, std::size_t n, std::size_t k) {
+  constexpr std::size_t mr = Blocking::mr, nr = Blocking::nr;
+  const std::size_t n_panels = (n + nr - 1) / nr * nr;
+  const std::size_t mc_max = std::min(Blocking::mc, (m + mr - 1) / mr * mr);
+  // Packed A (blocked) or B's gathered column (one column); packed B (blocked, or direct
+  // with a transposed B), B's gathered row (depth 1) or the column's sums (one column).
+  const std::size_t a = std::max(mc_max / mr * detail::a_panel_size<T, Blocking> + simd::block<T>,
+                                 simd::padded<T>(k));
+  const std::size_t b = std::max({Blocking::kc * std::min(Blocking::nc, n_panels),
+                                  std::min(k, Blocking::kc) * n_panels, simd::padded<T>(n), simd::padded<T>(m)});
+  workspace.reserve(a, b);
+}
+
 }  // namespace ctnn::kernels

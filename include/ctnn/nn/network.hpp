@@ -20,6 +20,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <ranges>
 #include <span>
 #include <string>
 #include <tuple>
@@ -128,6 +129,45 @@ void naive_activate_row(const T* z, T* a, std::size_t n) {
   }
 }
 
+/// How `net(x)` sees the type of an argument `x` that holds one sample: `is_sample` for a
+/// ctnn::vector, a std::span, a std::array, a C array or another contiguous range (such as
+/// a std::vector); `has_static_size` when the type states the length (`size`); `element`,
+/// the scalar type it holds. Other types (a batch, a number) are not samples.
+template <class Input>
+struct sample_type {
+  static constexpr bool is_sample = false;
+};
+template <class Input>
+  requires std::ranges::contiguous_range<const Input&>
+struct sample_type<Input> {
+  static constexpr bool is_sample = true, has_static_size = false;
+  static constexpr std::size_t size = 0;
+  using element = std::remove_cv_t<std::ranges::range_value_t<const Input&>>;
+};
+/// A sample whose type states its length `N`: what the specialisations below share.
+template <class U, std::size_t N>
+struct static_sample_type {
+  static constexpr bool is_sample = true, has_static_size = true;
+  static constexpr std::size_t size = N;
+  using element = std::remove_cv_t<U>;
+};
+template <simd::scalar U, std::size_t N>
+struct sample_type<vector<U, N>> : static_sample_type<U, N> {};
+template <class U, std::size_t N>
+  requires(N != std::dynamic_extent)
+struct sample_type<std::span<U, N>> : static_sample_type<U, N> {};
+template <class U, std::size_t N>
+struct sample_type<std::array<U, N>> : static_sample_type<U, N> {};
+template <class U, std::size_t N>
+struct sample_type<U[N]> : static_sample_type<U, N> {};
+
+/// Whether a network over `T` with `N` inputs takes an `Input` as one sample: a
+/// `ctnn::vector<T, N>`, or what converts to `std::span<const T, N>` (a span of `T` or
+/// `const T` of extent N, a `std::array<T, N>`, a `T[N]`).
+template <class T, std::size_t N, class Input>
+inline constexpr bool accepts_sample = std::is_same_v<std::remove_cvref_t<Input>, vector<T, N>> ||
+                                       std::is_convertible_v<const Input&, std::span<const T, N>>;
+
 /// Adds the bias (when the layer has one) and applies the activation to a pack of sums;
 /// the epilogue of every forward product.
 template <class Layer, class V>
@@ -222,27 +262,43 @@ class basic_network {
   }
 
   /// The network's output for one input. Allocates nothing: the layers' outputs live on the
-  /// stack, and each layer is one fused pass (product, bias and activation).
+  /// stack, and each layer is one fused pass (product, bias and activation). `noexcept`, and
+  /// safe to call from several threads at once on one `const` network.
   [[nodiscard]] vector<T, output_size> operator()(const vector<T, input_size>& x) const noexcept {
-    vector<T, output_size> result;
-    alignas(simd::alignment) T buffers[2][traits::widest] = {};
-    const T* in = x.data();
-    detail::for_each_index<layer_count>([&](auto l) {
-      T* out = l + 1 == layer_count ? result.data() : buffers[l % 2];
-      forward_one<layer<l>>(in, out);
-      in = out;
-    });
-    if constexpr (detail::is_softmax_activation<output_activation>)
-      kernels::softmax_rows<T>(1, output_size, result.data(), output_layer::stride);
-    return result;
+    return infer(x.data());
   }
 
-  /// An input of the wrong size: rejected with a message naming both sizes.
-  template <std::size_t N>
-    requires(N != input_size)
-  vector<T, output_size> operator()(const vector<T, N>&) const noexcept {
-    static_assert(diagnostic::network_input_size_is<input_size>::template but_given_input_has_size<
-                  N>::reported);
+  /// The same for one sample held elsewhere: a `std::span<const T, input_size>` (what
+  /// `dataset::input(i)` returns), a `std::span<T, input_size>`, a `std::array<T,
+  /// input_size>` or a `T[input_size]`. The values are read where they are, with no copy and
+  /// no alignment or padding required, and the result is the vector form's, bit for bit.
+  /// @code
+  /// ctnn::vector<float, 10> p = net(test.input(0));
+  /// std::array<float, 784> pixels{};
+  /// std::size_t digit = ctnn::argmax(net(pixels));
+  /// @endcode
+  [[nodiscard]] vector<T, output_size> operator()(std::span<const T, input_size> x) const noexcept {
+    return infer(x.data());
+  }
+
+  /// Any other one-sample input (a size that is not `input_size`, a size known only at run
+  /// time such as a `std::vector`'s, another scalar type): rejected with a message that
+  /// names the problem and its sizes or types, instead of a list of candidate overloads.
+  template <class Input>
+    requires(detail::sample_type<Input>::is_sample && !detail::accepts_sample<T, input_size, Input>)
+  vector<T, output_size> operator()(const Input&) const noexcept {
+    using sample = detail::sample_type<Input>;
+    // One report per call, the most basic problem first: a size conversion cannot fix a
+    // scalar type, and ctnn::vector<T, N>::from only helps once the scalar type is right.
+    if constexpr (!std::is_same_v<typename sample::element, T>)
+      static_assert(diagnostic::network_holds<T>::template but_given_input_holds<
+                    typename sample::element>::reported);
+    else if constexpr (!sample::has_static_size)
+      static_assert(diagnostic::network_input_size_is<input_size>::template but_given_input_has_run_time_size<
+                    Input>::reported);
+    else
+      static_assert(diagnostic::network_input_size_is<input_size>::template but_given_input_has_size<
+                    sample::size>::reported);
     return {};
   }
 
@@ -284,6 +340,25 @@ class basic_network {
   }
 
  private:
+  /// The forward pass of one sample whose `input_size` values start at `x`. `x` needs no
+  /// alignment and no padding: the first layer's product reads it one value at a time (the
+  /// transposed form of `kernels::gemv` broadcasts x(k) against a row of W) and never past
+  /// `input_size`. That is what lets a span into a user's memory be read in place.
+  [[nodiscard]] vector<T, output_size> infer(const T* x) const noexcept {
+    vector<T, output_size> result;
+    alignas(simd::alignment) T buffers[2][traits::widest] = {};
+    const T* in = x;
+    detail::for_each_index<layer_count>([&](auto l) {
+      T* out = l + 1 == layer_count ? result.data() : buffers[l % 2];
+      forward_one<layer<l>>(in, out);
+      in = out;
+    });
+    if constexpr (detail::is_softmax_activation<output_activation>)
+      kernels::softmax_rows<T>(1, output_size, result.data(), output_layer::stride);
+    return result;
+  }
+
+  // Each layer's product takes W transposed (see `infer` for why the input relies on it).
   template <class Layer>
   void forward_one(const T* in, T* out) const noexcept {
     const T* p = parameters();
@@ -296,6 +371,19 @@ class basic_network {
 
   detail::parameter_block<T, stored_parameter_count> block_;
 };
+
+/// Whether `net(x)` takes an `x` of type `Input` as one sample of `Network`'s input: a
+/// `ctnn::vector<T, input_size>`, a `std::span<const T, input_size>` or `std::span<T,
+/// input_size>`, a `std::array<T, input_size>` or a `T[input_size]`, where T is the
+/// network's `value_type`. For the other samples `net(x)` does not compile (see
+/// docs/diagnostics.md); this trait tells without the error.
+/// @code
+/// static_assert(ctnn::input_compatible_v<model, std::span<const float, 784>>);
+/// static_assert(!ctnn::input_compatible_v<model, std::vector<float>>);  // use vector::from
+/// @endcode
+template <class Network, class Input>
+inline constexpr bool input_compatible_v =
+    detail::accepts_sample<typename Network::value_type, Network::input_size, Input>;
 
 /// A network over `float`: `ctnn::network<ctnn::input<784>, ctnn::dense<10, ctnn::softmax>>`.
 template <class... Layers>

@@ -142,7 +142,8 @@ double magnitude_sum(const T* x, std::size_t rows) noexcept {
 
 /// Runs training steps of `Network` with `Loss` and `Optimizer`, on batches of at most
 /// `max_batch` samples. The workspace (every layer's sums and activations, the gradients,
-/// the optimizer's state) is allocated by the constructor; a step allocates nothing.
+/// the optimizer's state, the fused kernels' packing buffers, the naive policy's temporaries)
+/// is allocated by the constructor; a step allocates nothing.
 ///
 /// @code
 /// ctnn::trainer step(net, ctnn::cross_entropy{}, ctnn::sgd{.learning_rate = 0.1f}, 64);
@@ -161,8 +162,17 @@ class trainer {
       : net_(&net), state_(optimizer, Network::stored_parameter_count),
         max_batch_(max_batch), sums_(max_batch * sum_stride), activations_(max_batch * sum_stride),
         deltas_(max_batch * sum_stride),
-        gradient_(Network::stored_parameter_count) {
+        gradient_(Network::stored_parameter_count), naive_(naive_temporaries::make(max_batch)) {
     if (max_batch == 0) throw error("trainer: max_batch must be at least 1");
+    if constexpr (std::is_same_v<Policy, fused>) {
+      // The packing buffers of each layer's three products: forward, dA below, dW.
+      detail::for_each_index<layer_count>([&](auto l) {
+        constexpr std::size_t in = layer<l>::inputs, out = layer<l>::outputs;
+        kernels::reserve_workspace(workspace_, max_batch, out, in);
+        kernels::reserve_workspace(workspace_, max_batch, in, out);
+        kernels::reserve_workspace(workspace_, in, out, max_batch);
+      });
+    }
   }
 
   /// One step on `batch`: forward, loss, backward and update. Returns the batch's mean loss
@@ -260,6 +270,29 @@ class trainer {
     detail::for_each_index<layer_count>([&](auto l) { s += layer<l>::stride; });
     return s;
   }();
+
+  /// The naive policy's temporaries: one per intermediate, as the textbook has them, each
+  /// sized for the largest layer and `max_batch` rows. They are allocated with the trainer
+  /// (and left empty for the fused policy), so that a naive step allocates nothing either.
+  struct naive_temporaries {
+    std::vector<T> z, a, delta, da, slope, dw, db;
+
+    static naive_temporaries make(std::size_t max_batch) {
+      if constexpr (!std::is_same_v<Policy, naive>) {
+        return {};
+      } else {
+        std::size_t outputs = 0, weights = 0;
+        detail::for_each_index<layer_count>([&](auto l) {
+          outputs = std::max(outputs, layer<l>::outputs);
+          weights = std::max(weights, layer<l>::outputs * layer<l>::inputs);
+        });
+        // A layer's inputs (other than the first's) are the outputs of the layer below.
+        const std::size_t rows = max_batch * outputs;
+        return {std::vector<T>(rows), std::vector<T>(rows), std::vector<T>(rows), std::vector<T>(rows),
+                std::vector<T>(rows), std::vector<T>(weights), std::vector<T>(outputs)};
+      }
+    }
+  };
   /// Layer L's sums (and activations) for a batch of `rows` start at this offset of `sums_`
   /// (and `activations_`): layer by layer, each `rows × stride`.
   template <std::size_t L>
@@ -463,7 +496,7 @@ class trainer {
       const T* x = layer_input<l>(batch);
       constexpr std::size_t x_stride = simd::padded_size<T, in>;
       // Z = X Wᵀ
-      std::vector<T> z(rows * out, T(0));
+      T* z = naive_.z.data();
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t o = 0; o < out; ++o) {
           T s = 0;
@@ -492,19 +525,18 @@ class trainer {
   }
 
   /// Output activation, loss and ∂loss/∂z, each its own loop over a stored temporary.
-  double naive_loss(const std::vector<T>& z, const dataset_view<T, input_size, output_size>& batch,
-                    T* output_delta) const {
+  double naive_loss(const T* z, const dataset_view<T, input_size, output_size>& batch, T* output_delta) {
     using A = typename output_layer::activation;
     constexpr std::size_t out = output_size;
     const std::size_t rows = batch.size();
-    std::vector<T> a(rows * out);
-    for (std::size_t r = 0; r < rows; ++r) detail::naive_activate_row<A>(z.data() + r * out, a.data() + r * out, out);
+    T* a = naive_.a.data();
+    for (std::size_t r = 0; r < rows; ++r) detail::naive_activate_row<A>(z + r * out, a + r * out, out);
     const double norm = double(rows) * (Loss::mean_over_outputs ? double(out) : 1.0);
     double total = 0;
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t o = 0; o < out; ++o) total += double(Loss::value(a[r * out + o], batch.target(r)[o]));
     if (output_delta) {
-      std::vector<T> delta(rows * out);
+      T* delta = naive_.delta.data();
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t o = 0; o < out; ++o) {
           const T y = batch.target(r)[o];
@@ -536,7 +568,8 @@ class trainer {
         constexpr std::size_t in = current::inputs, out = current::outputs;
         const T* dz = delta<l>(rows);
         // dA = dZ W, then f′(Z), then dZ = dA ⊙ f′(Z): three loops, two temporaries.
-        std::vector<T> da(rows * in, T(0)), slope(rows * in);
+        T* da = naive_.da.data();
+        T* slope = naive_.slope.data();
         for (std::size_t r = 0; r < rows; ++r)
           for (std::size_t i = 0; i < in; ++i) {
             T s = 0;
@@ -566,7 +599,9 @@ class trainer {
       const T* x = layer_input<l>(batch);
       constexpr std::size_t x_stride = simd::padded_size<T, in>;
       // dW = dZᵀ X and db = Σ dZ into temporaries, then handed on one by one.
-      std::vector<T> dw(out * in, T(0)), db(out, T(0));
+      T* dw = naive_.dw.data();
+      T* db = naive_.db.data();
+      std::fill_n(db, out, T(0));
       for (std::size_t o = 0; o < out; ++o)
         for (std::size_t i = 0; i < in; ++i) {
           T s = 0;
@@ -589,6 +624,7 @@ class trainer {
   simd::aligned_buffer<T> deltas_;    // every layer's ∂loss/∂Z, laid out as sums_
   simd::aligned_buffer<T> gradient_;  // dW's partial sums beyond a GEMM depth block; the stored gradient
   kernels::gemm_workspace<T> workspace_;
+  naive_temporaries naive_;
   bool finite_ = true;
   // Σ (g / norm_scale_)² of the last step, from single values (naive) and from packs (fused).
   double norm_scale_ = 1, squares_ = 0;

@@ -29,7 +29,7 @@ int main() {
   ctnn::load(loaded, path);
   std::filesystem::remove(path);
   for (std::size_t i = 0; i < data.size(); ++i) {
-    const ctnn::vector<float, 2> x{data.input(i)[0], data.input(i)[1]};
+    const auto x = data.input(i);  // a std::span<const float, 2>, taken as it is
     if ((loaded(x)[0] > 0.5f) != (data.target(i)[0] > 0.5f) || loaded(x)[0] != net(x)[0]) {
       std::fprintf(stderr, "sample %zu: trained %g, loaded %g, target %g\n", i, net(x)[0], loaded(x)[0],
                    data.target(i)[0]);
