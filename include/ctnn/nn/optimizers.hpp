@@ -66,6 +66,7 @@ class optimizer_state<T, momentum> {
     simd::store(velocity_.data() + offset, v);
     return theta + v;
   }
+  [[nodiscard]] const simd::aligned_buffer<T>& velocity() const noexcept { return velocity_; }
 
  private:
   T rate_, beta_;
@@ -95,6 +96,9 @@ class optimizer_state<T, adam> {
     simd::store(second_.data() + offset, v);
     return theta - V(rate_) * m / (simd::sqrt(v) + V(epsilon_));
   }
+  /// m and v, laid out as the parameter block.
+  [[nodiscard]] const simd::aligned_buffer<T>& first_moment() const noexcept { return first_; }
+  [[nodiscard]] const simd::aligned_buffer<T>& second_moment() const noexcept { return second_; }
 
  private:
   adam o_;

@@ -18,6 +18,7 @@
 #include <ctnn/nn/network.hpp>
 #include <ctnn/nn/optimizers.hpp>
 #include <ctnn/simd/aligned_buffer.hpp>
+#include <ctnn/simd/denormals.hpp>
 #include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
 #include <ctnn/train/dataset.hpp>
@@ -181,7 +182,11 @@ class trainer {
   /// when the loss or the gradient is not finite: then no parameter and no optimizer state
   /// has changed. A parameter whose update alone overflows (a finite gradient, a parameter
   /// near the largest finite value) keeps its value and the step reports it the same way.
+  /// The step computes with subnormal numbers flushed to zero (`simd::flush_denormals`), so a
+  /// late step costs what an early one does; the caller's floating-point modes are restored.
   T operator()(dataset_view<T, input_size, output_size> batch) {
+    // Subnormal values compute as zero during the step (docs/design.md, "Subnormal numbers").
+    const simd::flush_denormals scope;
     check_batch(batch.size());
     const double loss = forward_and_loss(batch, true);
     if (!std::isfinite(loss))
@@ -258,6 +263,9 @@ class trainer {
   }
 
   [[nodiscard]] std::size_t max_batch() const noexcept { return max_batch_; }
+  /// What the optimizer keeps between steps (momentum's velocity, Adam's moments), laid out
+  /// as the network's parameter block.
+  [[nodiscard]] const detail::optimizer_state<T, Optimizer>& optimizer_state() const noexcept { return state_; }
   [[nodiscard]] Network& network() const noexcept { return *net_; }
 
  private:
