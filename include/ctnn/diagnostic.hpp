@@ -195,4 +195,27 @@ struct loss {
   };
 };
 
+/// `fit`, `evaluate`, `gradient`, `trainer` and `forward` run with one of the two execution
+/// policies; any other type in their place is named here.
+template <class Policy, bool IsPolicy>
+struct execution_policy_must_be_fused_or_naive_but_is {
+  static_assert(IsPolicy, "the execution policy must be ctnn::fused (the default) or ctnn::naive");
+  static constexpr bool reported = true;
+};
+
+/// The losses are ctnn::mae, ctnn::mse, ctnn::cross_entropy and ctnn::binary_cross_entropy.
+template <class Loss, bool IsLoss>
+struct loss_must_be_mae_mse_cross_entropy_or_binary_cross_entropy_but_is {
+  static_assert(IsLoss, "the loss must be ctnn::mae{}, ctnn::mse{}, ctnn::cross_entropy{} or "
+                        "ctnn::binary_cross_entropy{}");
+  static constexpr bool reported = true;
+};
+
+/// The optimizers are ctnn::sgd, ctnn::momentum and ctnn::adam.
+template <class Optimizer, bool IsOptimizer>
+struct optimizer_must_be_sgd_momentum_or_adam_but_is {
+  static_assert(IsOptimizer, "the optimizer must be ctnn::sgd{...}, ctnn::momentum{...} or ctnn::adam{...}");
+  static constexpr bool reported = true;
+};
+
 }  // namespace ctnn::diagnostic

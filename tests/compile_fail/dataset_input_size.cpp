@@ -1,6 +1,6 @@
 // expect: network_input_size_is<4>::but_given_input_has_size<5>
 // expect: the input's size must equal the network's input_size
-// gcc-lines: 25
+// gcc-lines: 12
 #include <ctnn/ctnn.hpp>
 
 int main() {

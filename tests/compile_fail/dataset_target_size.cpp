@@ -1,6 +1,6 @@
 // expect: network_output_size_is<2>::but_dataset_targets_have_size<3>
 // expect: the dataset's targets must have the network's output_size columns
-// gcc-lines: 25
+// gcc-lines: 12
 #include <ctnn/ctnn.hpp>
 
 int main() {

@@ -35,7 +35,7 @@ ctnn::dataset<double, In, Out> sample_data(std::size_t rows, std::uint64_t seed,
 /// parameters away from kinks (where the one-sided differences disagree).
 template <class Policy, class Network, class Loss, class Data>
 double worst_gradient_error(Network& net, Loss loss, const Data& data, std::string& where) {
-  const std::vector<double> g = ctnn::gradient<Policy>(net, loss, data);
+  const std::vector<double> g = ctnn::gradient<Policy>(net, data, loss);
   std::vector<double> theta = ctnn::flatten(net);
   const auto loss_at = [&](std::size_t i, double value) {
     const double kept = theta[i];

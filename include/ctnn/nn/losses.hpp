@@ -7,10 +7,12 @@
 /// the naive policy. The two losses that pair with an output activation also give the loss
 /// from the logits z, numerically stable, and their gradient with respect to z: P − Y.
 
+#include <ctnn/diagnostic.hpp>
 #include <ctnn/expr/activation.hpp>
 #include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
 
+#include <concepts>
 #include <cstddef>
 #include <limits>
 #include <type_traits>
@@ -81,7 +83,20 @@ struct binary_cross_entropy {
   }
 };
 
+/// The four losses: `ctnn::mae`, `ctnn::mse`, `ctnn::cross_entropy` and
+/// `ctnn::binary_cross_entropy`. `fit`, `evaluate`, `gradient` and `trainer` reject any
+/// other type at their entry with a message that names it.
+template <class L>
+concept loss_function = std::same_as<L, mae> || std::same_as<L, mse> || std::same_as<L, cross_entropy> ||
+                        std::same_as<L, binary_cross_entropy>;
+
 namespace detail {
+
+/// Reports a `Loss` that is not a loss; true when it is one.
+template <class Loss>
+inline constexpr bool check_loss =
+    diagnostic::loss_must_be_mae_mse_cross_entropy_or_binary_cross_entropy_but_is<Loss, loss_function<Loss>>::reported &&
+    loss_function<Loss>;
 
 /// Losses computed from the logits, whose gradient with respect to them is P − Y.
 template <class Loss>

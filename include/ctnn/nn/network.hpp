@@ -402,6 +402,20 @@ struct fused {};
 /// way): the reference in tests, the baseline in benchmarks.
 struct naive {};
 
+/// The two execution policies, `ctnn::fused` and `ctnn::naive`: what `fit`, `evaluate`,
+/// `gradient`, `trainer` and `forward` take as their `Policy`. Any other type is rejected at
+/// their entry with a message that names it.
+template <class P>
+concept execution_policy = std::same_as<P, fused> || std::same_as<P, naive>;
+
+namespace detail {
+/// Reports a `Policy` that is not an execution policy; true when it is one.
+template <class Policy>
+inline constexpr bool check_policy =
+    diagnostic::execution_policy_must_be_fused_or_naive_but_is<Policy, execution_policy<Policy>>::reported &&
+    execution_policy<Policy>;
+}  // namespace detail
+
 /// The output of `net` for one input. `ctnn::fused` is `net(x)`; `ctnn::naive` computes the
 /// same formulas one loop per operation (z = W a, z += b, a = f(z)), each into a temporary.
 /// @code
@@ -411,10 +425,11 @@ template <class Policy = fused, simd::scalar T, class... L>
 [[nodiscard]] vector<T, basic_network<T, L...>::output_size> forward(
     const basic_network<T, L...>& net, const vector<T, basic_network<T, L...>::input_size>& x) {
   using N = basic_network<T, L...>;
-  if constexpr (std::is_same_v<Policy, fused>) {
+  if constexpr (!detail::check_policy<Policy>) {
+    return {};
+  } else if constexpr (std::is_same_v<Policy, fused>) {
     return net(x);
   } else {
-    static_assert(std::is_same_v<Policy, naive>, "the execution policy must be ctnn::fused or ctnn::naive");
     std::vector<T> a(x.begin(), x.end());
     detail::for_each_index<N::layer_count>([&](auto l) {
       using current = typename N::template layer<l>;

@@ -5,11 +5,13 @@
 /// applies one update to a pack of parameters, so the same formula runs inside the fused
 /// kernels' epilogues and in the naive policy's loops.
 
+#include <ctnn/diagnostic.hpp>
 #include <ctnn/simd/aligned_buffer.hpp>
 #include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
 
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 
 namespace ctnn {
@@ -34,7 +36,18 @@ struct adam {
   float epsilon = 1e-8f;
 };
 
+/// The three optimizers: `ctnn::sgd`, `ctnn::momentum` and `ctnn::adam`. `fit` and `trainer`
+/// reject any other type at their entry with a message that names it.
+template <class O>
+concept optimizer = std::same_as<O, sgd> || std::same_as<O, momentum> || std::same_as<O, adam>;
+
 namespace detail {
+
+/// Reports an `Optimizer` that is not an optimizer; true when it is one.
+template <class Optimizer>
+inline constexpr bool check_optimizer =
+    diagnostic::optimizer_must_be_sgd_momentum_or_adam_but_is<Optimizer, optimizer<Optimizer>>::reported &&
+    optimizer<Optimizer>;
 
 template <class T, class Optimizer>
 class optimizer_state;

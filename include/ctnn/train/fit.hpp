@@ -26,8 +26,12 @@ namespace ctnn {
 struct evaluation {
   /// Mean loss over the dataset.
   double loss = 0;
-  /// Fraction of samples whose largest output is at the position of their largest target
-  /// (for one-hot targets: the classification accuracy).
+  /// The fraction of right classifications, by the output layer's activation:
+  /// - softmax: the samples whose largest output is at the position of their largest target
+  ///   (one-hot targets: the classification accuracy);
+  /// - sigmoid or hard sigmoid: the outputs on the same side of 0.5 as their target, over all
+  ///   samples and outputs (Keras' binary accuracy);
+  /// - any other activation: NaN, since a regression has no accuracy.
   double accuracy = 0;
 };
 
@@ -94,108 +98,140 @@ inline constexpr bool check_dataset_fits =
     diagnostic::network_input_size_is<Network::input_size>::template but_given_input_has_size<
         Data::input_size>::reported &&
     diagnostic::network_output_size_is<Network::output_size>::template but_dataset_targets_have_size<
-        Data::output_size>::reported;
+        Data::output_size>::reported &&
+    Data::input_size == Network::input_size && Data::output_size == Network::output_size;
+
+/// Reports, each in the user's words, what of a call's arguments does not fit; true when
+/// everything does. Entry points run their body only then, so each mistake is one error.
+template <class Policy, class Network, class Data, class Loss, class Optimizer = sgd>
+inline constexpr bool check_call = check_policy<Policy> && check_dataset_fits<Network, Data> && check_loss<Loss> &&
+                                   check_optimizer<Optimizer>;
+
+/// Mean loss and accuracy over `data` through a read-only trainer `t` (see `evaluation`).
+template <class Trainer, class View>
+evaluation evaluate_with(Trainer& t, const View& all) {
+  double total = 0, correct = 0;
+  for (std::size_t first = 0; first < all.size(); first += t.max_batch()) {
+    const auto part = all.slice(first, std::min(all.size(), first + t.max_batch()));
+    const auto [l, c] = t.loss_and_correct(part);
+    total += l * double(part.size());
+    correct += c;
+  }
+  return {total / double(all.size()), correct / double(all.size())};
+}
+
+/// Samples `evaluate` runs through its passes at a time: its workspace's batch.
+inline constexpr std::size_t evaluation_batch = 256;
 
 }  // namespace detail
 
-/// Mean loss and accuracy of `net` on `data`.
+/// Mean loss and accuracy of `net` on `data` (`net` is only read). Accuracy depends on the
+/// output activation (see `evaluation`): NaN for a network that is not a classifier.
+/// @throws ctnn::error when the dataset is empty.
 template <class Policy = fused, simd::scalar T, class... L, class Data, class Loss>
-evaluation evaluate(basic_network<T, L...>& net, const Data& data, Loss loss) {
+evaluation evaluate(const basic_network<T, L...>& net, const Data& data, Loss loss) {
   using N = basic_network<T, L...>;
-  static_assert(detail::check_dataset_fits<N, Data>);
-  const dataset_view<T, N::input_size, N::output_size> all = data;
-  if (all.empty()) throw error("evaluate: the dataset is empty");
-  const std::size_t chunk = std::min<std::size_t>(all.size(), 256);
-  trainer<N, Loss, sgd, Policy> t(net, loss, sgd{}, chunk);
-  double total = 0;
-  std::size_t hits = 0;
-  for (std::size_t first = 0; first < all.size(); first += chunk) {
-    const auto part = all.slice(first, std::min(all.size(), first + chunk));
-    const auto [l, h] = t.loss_and_hits(part);
-    total += l * double(part.size());
-    hits += h;
+  if constexpr (!detail::check_call<Policy, N, Data, Loss>) {
+    return {};
+  } else {
+    const dataset_view<T, N::input_size, N::output_size> all = data;
+    if (all.empty()) throw error("evaluate: the dataset is empty");
+    trainer<N, Loss, sgd, Policy> t(detail::read_only, net, loss, std::min(all.size(), detail::evaluation_batch));
+    return detail::evaluate_with(t, all);
   }
-  return {total / double(all.size()), double(hits) / double(all.size())};
 }
 
 /// Trains `net` on `data` with mini-batch gradient descent: `options.epochs` passes over the
 /// data in batches of `options.batch_size` (the last batch of an epoch may be smaller).
-/// The workspace is allocated once, before the first epoch.
-/// @throws ctnn::error when the data is empty or the batch size is 0, and when a loss or
-/// a gradient is not finite: the message names the epoch and the batch, and the network
-/// keeps the parameters of the last finite step.
+/// The workspace, the validation data's included, is allocated once, before the first epoch.
+/// @throws ctnn::error when the data (or the validation data) is empty or the batch size is
+/// 0, and when a loss or a gradient is not finite: the message names the epoch and the
+/// batch, and the network keeps the parameters of the last finite step.
 template <class Policy = fused, simd::scalar T, class... L, class Data, class Loss, class Optimizer>
 history fit(basic_network<T, L...>& net, const Data& data, Loss loss, Optimizer optimizer,
             const basic_fit_options<T, basic_network<T, L...>::input_size,
                                     basic_network<T, L...>::output_size>& options = {}) {
   using N = basic_network<T, L...>;
-  using view = dataset_view<T, N::input_size, N::output_size>;
-  static_assert(detail::check_dataset_fits<N, Data>);
-  const view all = data;
-  if (all.empty()) throw error("fit: the dataset is empty");
-  if (options.batch_size == 0) throw error("fit: batch_size must be at least 1");
-  const std::size_t batch = std::min(options.batch_size, all.size());
-  trainer<N, Loss, Optimizer, Policy> step(net, loss, optimizer, batch);
-  simd::aligned_buffer<T> x(options.shuffle ? batch * view::input_stride : 0);
-  simd::aligned_buffer<T> y(options.shuffle ? batch * view::target_stride : 0);
-  std::vector<std::size_t> order(all.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  detail::random_bits random(options.seed);
+  if constexpr (!detail::check_call<Policy, N, Data, Loss, Optimizer>) {
+    return {};
+  } else {
+    using view = dataset_view<T, N::input_size, N::output_size>;
+    const view all = data;
+    if (all.empty()) throw error("fit: the dataset is empty");
+    if (options.batch_size == 0) throw error("fit: batch_size must be at least 1");
+    if (options.validation && options.validation->empty()) throw error("fit: the validation data is empty");
+    const std::size_t batch = std::min(options.batch_size, all.size());
+    trainer<N, Loss, Optimizer, Policy> step(net, loss, optimizer, batch);
+    std::optional<trainer<N, Loss, sgd, Policy>> validator;
+    if (options.validation)
+      validator.emplace(detail::read_only, net, loss,
+                        std::min(options.validation->size(), detail::evaluation_batch));
+    simd::aligned_buffer<T> x(options.shuffle ? batch * view::input_stride : 0);
+    simd::aligned_buffer<T> y(options.shuffle ? batch * view::target_stride : 0);
+    std::vector<std::size_t> order(all.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    detail::random_bits random(options.seed);
 
-  history records;
-  std::size_t updates = 0;
-  for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
-    if (options.shuffle)  // Fisher–Yates with the library's own generator: same order everywhere
-      for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[random.below(i + 1)]);
-    epoch_record record;
-    const auto start = std::chrono::steady_clock::now();
-    double total = 0;
-    std::size_t seen = 0;
-    bool stop = false;
-    for (std::size_t first = 0, index = 0; first < all.size(); first += batch, ++index) {
-      const std::size_t last = std::min(all.size(), first + batch);
-      const view part = options.shuffle ? detail::gather(all, order, first, last, x.data(), y.data())
-                                        : all.slice(first, last);
-      try {
-        total += double(step(part)) * double(part.size());
-      } catch (const error& e) {
-        throw error("fit: epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(index + 1) +
-                    ": " + e.what());
+    history records;
+    std::size_t updates = 0;
+    for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+      if (options.shuffle)  // Fisher–Yates with the library's own generator: same order everywhere
+        for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[random.below(i + 1)]);
+      epoch_record record;
+      const auto start = std::chrono::steady_clock::now();
+      double total = 0;
+      std::size_t seen = 0;
+      bool stop = false;
+      for (std::size_t first = 0, index = 0; first < all.size(); first += batch, ++index) {
+        const std::size_t last = std::min(all.size(), first + batch);
+        const view part = options.shuffle ? detail::gather(all, order, first, last, x.data(), y.data())
+                                          : all.slice(first, last);
+        try {
+          total += double(step(part)) * double(part.size());
+        } catch (const error& e) {
+          throw error("fit: epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(index + 1) +
+                      ": " + e.what());
+        }
+        seen += part.size();
+        ++updates;
+        if ((options.max_updates && updates >= options.max_updates) ||
+            step.gradient_norm() < options.gradient_tolerance) {
+          stop = true;
+          break;
+        }
       }
-      seen += part.size();
-      ++updates;
-      if ((options.max_updates && updates >= options.max_updates) ||
-          step.gradient_norm() < options.gradient_tolerance) {
-        stop = true;
-        break;
+      record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      record.loss = total / double(seen);
+      record.gradient_norm = step.gradient_norm();
+      if (validator) {
+        const evaluation v = detail::evaluate_with(*validator, *options.validation);
+        record.validation_loss = v.loss;
+        record.validation_accuracy = v.accuracy;
       }
+      records.push_back(record);
+      if (options.on_epoch && !options.on_epoch(epoch, record)) break;
+      if (stop || record.loss < options.loss_tolerance) break;
     }
-    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    record.loss = total / double(seen);
-    record.gradient_norm = step.gradient_norm();
-    if (options.validation) {
-      const evaluation v = evaluate<Policy>(net, *options.validation, loss);
-      record.validation_loss = v.loss;
-      record.validation_accuracy = v.accuracy;
-    }
-    records.push_back(record);
-    if (options.on_epoch && !options.on_epoch(epoch, record)) break;
-    if (stop || record.loss < options.loss_tolerance) break;
+    return records;
   }
-  return records;
 }
 
-/// ∂(mean loss over `data`)/∂θ, in `flatten`'s order.
+/// ∂(mean loss over `data`)/∂θ, in `flatten`'s order (`net` is only read). Its arguments are
+/// in the order of `evaluate` and `fit`: the network, the data, the loss.
+/// @throws ctnn::error when the dataset is empty.
 template <class Policy = fused, simd::scalar T, class... L, class Data, class Loss>
-std::vector<T> gradient(basic_network<T, L...>& net, Loss loss, const Data& data) {
+std::vector<T> gradient(const basic_network<T, L...>& net, const Data& data, Loss loss) {
   using N = basic_network<T, L...>;
-  static_assert(detail::check_dataset_fits<N, Data>);
-  const dataset_view<T, N::input_size, N::output_size> all = data;
-  if (all.empty()) throw error("gradient: the dataset is empty");
-  trainer<N, Loss, sgd, Policy> t(net, loss, sgd{}, all.size());
-  simd::aligned_buffer<T> stored(N::stored_parameter_count);
-  t.gradient(all, stored.data());
-  return detail::flatten_block<N>(stored.data());
+  if constexpr (!detail::check_call<Policy, N, Data, Loss>) {
+    return {};
+  } else {
+    const dataset_view<T, N::input_size, N::output_size> all = data;
+    if (all.empty()) throw error("gradient: the dataset is empty");
+    trainer<N, Loss, sgd, Policy> t(detail::read_only, net, loss, all.size());
+    simd::aligned_buffer<T> stored(N::stored_parameter_count);
+    t.gradient(all, stored.data());
+    return detail::flatten_block<N>(stored.data());
+  }
 }
 
 }  // namespace ctnn

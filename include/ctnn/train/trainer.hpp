@@ -141,6 +141,26 @@ double magnitude_sum(const T* x, std::size_t rows) noexcept {
 
 }  // namespace detail
 
+namespace detail {
+
+/// How `evaluate` and `fit` count a classification as right, by output activation.
+enum class accuracy {
+  largest_output,  // softmax: the position of the largest output is the target's class
+  thresholded,     // sigmoid, hard sigmoid: each output on the target's side of 0.5
+  none             // any other output (a regression): no accuracy (NaN)
+};
+template <class A>
+inline constexpr accuracy accuracy_kind =
+    is_softmax_activation<A> ? accuracy::largest_output
+    : std::is_same_v<A, activations::sigmoid> || std::is_same_v<A, activations::hard_sigmoid> ? accuracy::thresholded
+                                                                                                : accuracy::none;
+
+/// Selects the trainer constructor that only reads its network.
+struct read_only_t {};
+inline constexpr read_only_t read_only{};
+
+}  // namespace detail
+
 /// Runs training steps of `Network` with `Loss` and `Optimizer`, on batches of at most
 /// `max_batch` samples. The workspace (every layer's sums and activations, the gradients,
 /// the optimizer's state, the fused kernels' packing buffers, the naive policy's temporaries)
@@ -156,15 +176,32 @@ class trainer {
   using T = typename Network::value_type;
   static constexpr std::size_t layer_count = Network::layer_count;
   static constexpr std::size_t input_size = Network::input_size, output_size = Network::output_size;
-  static_assert(detail::check_loss_fits<Loss, typename Network::output_activation>);
+  // Each check reports its own error in user words; none of them adds a second.
+  static_assert(diagnostic::execution_policy_must_be_fused_or_naive_but_is<Policy, execution_policy<Policy>>::reported);
+  static_assert(diagnostic::loss_must_be_mae_mse_cross_entropy_or_binary_cross_entropy_but_is<
+                Loss, loss_function<Loss>>::reported);
+  static_assert(diagnostic::optimizer_must_be_sgd_momentum_or_adam_but_is<Optimizer, optimizer<Optimizer>>::reported);
+  static_assert(!loss_function<Loss> || detail::check_loss_fits<Loss, typename Network::output_activation>);
 
   /// @throws ctnn::error when `max_batch` is 0.
-  trainer(Network& net, Loss /*loss: its formulas are static*/, Optimizer optimizer, std::size_t max_batch)
-      : net_(&net), state_(optimizer, Network::stored_parameter_count),
+  trainer(Network& net, Loss loss, Optimizer optimizer, std::size_t max_batch)
+      : trainer(&net, net, loss, optimizer, max_batch) {}
+
+  /// A trainer that only reads `net`: for `evaluate` and `gradient`, which take a `const`
+  /// network. Its passes are the trainer's; `operator()` is not for it.
+  trainer(detail::read_only_t, const Network& net, Loss loss, std::size_t max_batch)
+    requires std::is_same_v<Optimizer, sgd>
+      : trainer(nullptr, net, loss, sgd{}, max_batch) {}
+
+ private:
+  trainer(Network* updated, const Network& net, Loss /*loss: its formulas are static*/, Optimizer optimizer,
+          std::size_t max_batch)
+      : net_(updated), source_(&net), state_(optimizer, updated ? Network::stored_parameter_count : 0),
         max_batch_(max_batch), sums_(max_batch * sum_stride), activations_(max_batch * sum_stride),
         deltas_(max_batch * sum_stride),
         gradient_(Network::stored_parameter_count), naive_(naive_temporaries::make(max_batch)) {
     if (max_batch == 0) throw error("trainer: max_batch must be at least 1");
+    if (updated == nullptr) gradient_ = {};
     if constexpr (std::is_same_v<Policy, fused>) {
       // The packing buffers of each layer's three products: forward, dA below, dW.
       detail::for_each_index<layer_count>([&](auto l) {
@@ -175,6 +212,8 @@ class trainer {
       });
     }
   }
+
+ public:
 
   /// One step on `batch`: forward, loss, backward and update. Returns the batch's mean loss
   /// at the parameters before the update.
@@ -187,6 +226,7 @@ class trainer {
   T operator()(dataset_view<T, input_size, output_size> batch) {
     // Subnormal values compute as zero during the step (docs/design.md, "Subnormal numbers").
     const simd::flush_denormals scope;
+    if (net_ == nullptr) throw error("trainer: a read-only trainer (of evaluate or gradient) takes no step");
     check_batch(batch.size());
     const double loss = forward_and_loss(batch, true);
     if (!std::isfinite(loss))
@@ -246,26 +286,42 @@ class trainer {
     return loss;
   }
 
-  /// The mean loss on `batch` (at most `max_batch()` samples), and the number of samples
-  /// whose largest output is at the position of their largest target.
-  std::pair<double, std::size_t> loss_and_hits(dataset_view<T, input_size, output_size> batch) {
+  /// The mean loss on `batch` (at most `max_batch()` samples), and how many of its samples
+  /// the network classifies correctly (`detail::accuracy_kind`): for a softmax output, the
+  /// samples whose largest output is at their largest target; for a sigmoid (or hard
+  /// sigmoid) output, the sum over samples of the fraction of outputs on the target's side
+  /// of 0.5; NaN for any other output, which has no accuracy.
+  std::pair<double, double> loss_and_correct(dataset_view<T, input_size, output_size> batch) {
     check_batch(batch.size());
     const double loss = forward_and_loss(batch, false);
-    const T* z = sums_.data() + sum_offset<layer_count - 1>(batch.size());
-    std::size_t hits = 0;
-    for (std::size_t r = 0; r < batch.size(); ++r) {
-      const T* zr = z + r * output_layer::stride;
-      const auto y = batch.target(r);
-      hits += std::max_element(zr, zr + output_size) - zr ==
-              std::max_element(y.begin(), y.end()) - y.begin();
+    constexpr auto kind = detail::accuracy_kind<typename output_layer::activation>;
+    if constexpr (kind == detail::accuracy::none) {
+      return {loss, std::numeric_limits<double>::quiet_NaN()};
+    } else {
+      // The output layer's sums: softmax keeps the order of z, and f(z) > 0.5 ⟺ z > 0 for
+      // both sigmoids, so neither needs the activation computed.
+      const T* z = sums_.data() + sum_offset<layer_count - 1>(batch.size());
+      double correct = 0;
+      for (std::size_t r = 0; r < batch.size(); ++r) {
+        const T* zr = z + r * output_layer::stride;
+        const auto y = batch.target(r);
+        if constexpr (kind == detail::accuracy::largest_output) {
+          correct += std::max_element(zr, zr + output_size) - zr == std::max_element(y.begin(), y.end()) - y.begin();
+        } else {
+          std::size_t right = 0;
+          for (std::size_t o = 0; o < output_size; ++o) right += (zr[o] > T(0)) == (y[o] > T(0.5));
+          correct += double(right) / double(output_size);
+        }
+      }
+      return {loss, correct};
     }
-    return {loss, hits};
   }
 
   [[nodiscard]] std::size_t max_batch() const noexcept { return max_batch_; }
   /// What the optimizer keeps between steps (momentum's velocity, Adam's moments), laid out
   /// as the network's parameter block.
-  [[nodiscard]] const detail::optimizer_state<T, Optimizer>& optimizer_state() const noexcept { return state_; }
+  [[nodiscard]] const auto& optimizer_state() const noexcept { return state_; }
+  /// The network that steps update.
   [[nodiscard]] Network& network() const noexcept { return *net_; }
 
  private:
@@ -339,7 +395,7 @@ class trainer {
 
   double forward_and_loss(const dataset_view<T, input_size, output_size>& batch, bool with_gradient) {
     const std::size_t rows = batch.size();
-    const T* p = net_->parameters();
+    const T* p = source_->parameters();
     T* output_delta = delta<layer_count - 1>(rows);
     if constexpr (std::is_same_v<Policy, fused>) {
       detail::for_each_index<layer_count>([&](auto l) {
@@ -375,7 +431,7 @@ class trainer {
   void backpropagate_deltas(const dataset_view<T, input_size, output_size>& batch) {
     if constexpr (std::is_same_v<Policy, fused>) {
       const std::size_t rows = batch.size();
-      const T* p = net_->parameters();
+      const T* p = source_->parameters();
       detail::for_each_index_reversed<layer_count>([&](auto l) {
         if constexpr (l > 0) {
           // dZ of the layer below = (dZ · Wᵀ) ⊙ f′(Z below): f′ applied in the epilogue.
@@ -412,7 +468,7 @@ class trainer {
   void parameter_gradients(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
     if constexpr (std::is_same_v<Policy, fused>) {
       const std::size_t rows = batch.size();
-      T* p = net_->parameters();
+      T* p = net_ ? net_->parameters() : nullptr;
       detail::for_each_index<layer_count>([&](auto l) {
         using current = layer<l>;
         const T* dz = delta<l>(rows);
@@ -496,7 +552,7 @@ class trainer {
 
   double naive_forward_and_loss(const dataset_view<T, input_size, output_size>& batch, T* output_delta) {
     const std::size_t rows = batch.size();
-    const Network& net = *net_;
+    const Network& net = *source_;
     double loss = 0;
     detail::for_each_index<layer_count>([&](auto l) {
       using current = layer<l>;
@@ -515,7 +571,7 @@ class trainer {
       if constexpr (current::has_bias)
         for (std::size_t r = 0; r < rows; ++r)
           for (std::size_t o = 0; o < out; ++o) z[r * out + o] += net.template bias<l>(o);
-      // Kept for backward and for loss_and_hits, in the fused layout.
+      // Kept for backward and for loss_and_correct, in the fused layout.
       T* zs = sums_.data() + sum_offset<l>(rows);
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t o = 0; o < out; ++o) zs[r * current::stride + o] = z[r * out + o];
@@ -568,7 +624,7 @@ class trainer {
 
   void naive_deltas(const dataset_view<T, input_size, output_size>& batch) {
     const std::size_t rows = batch.size();
-    const Network& net = *net_;
+    const Network& net = *source_;
     detail::for_each_index_reversed<layer_count>([&](auto l) {
       if constexpr (l > 0) {
         using current = layer<l>;
@@ -599,7 +655,7 @@ class trainer {
   template <class Sink>
   void naive_parameter_gradients(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
     const std::size_t rows = batch.size();
-    T* p = net_->parameters();
+    T* p = net_ ? net_->parameters() : nullptr;
     detail::for_each_index<layer_count>([&](auto l) {
       using current = layer<l>;
       constexpr std::size_t in = current::inputs, out = current::outputs;
@@ -625,8 +681,10 @@ class trainer {
     });
   }
 
-  Network* net_;
-  detail::optimizer_state<T, Optimizer> state_;
+  Network* net_;             // the network that steps update (null when read-only)
+  const Network* source_;    // the network that every pass reads
+  // After a reported error, an optimizer that keeps the class valid, so no error follows.
+  detail::optimizer_state<T, std::conditional_t<optimizer<Optimizer>, Optimizer, sgd>> state_;
   std::size_t max_batch_;
   simd::aligned_buffer<T> sums_, activations_;
   simd::aligned_buffer<T> deltas_;    // every layer's ∂loss/∂Z, laid out as sums_
