@@ -36,64 +36,19 @@ namespace ctnn {
 namespace detail {
 
 /// The loss of a batch whose output-layer sums (logits) are `z`, against targets `y`; with
-/// `dz` non-null, also stores ∂(mean loss)/∂z there. One pass over the rows. Returns the
-/// mean loss. Rows of z, y and dz are `Layer::stride` apart; padding lanes of dz stay zero.
+/// `dz` non-null, also stores ∂(mean loss)/∂z there. One pass over the rows, each the loss's
+/// own `row`. Returns the mean loss. Rows of z, y and dz are `Layer::stride` apart; padding
+/// lanes of dz stay zero.
 template <class Loss, class Layer, class T>
 double output_loss(const T* z, const T* y, T* dz, std::size_t rows) noexcept {
   using V = simd::pack<T>;
-  using A = typename Layer::activation;
-  constexpr std::size_t w = simd::lanes<V>, cols = Layer::outputs, stride = Layer::stride;
-  constexpr std::size_t packs = (cols + w - 1) / w;
+  constexpr std::size_t cols = Layer::outputs, stride = Layer::stride;
   const double norm = double(rows) * (Loss::mean_over_outputs ? double(cols) : 1.0);
   const T scale = static_cast<T>(1.0 / norm);
   double total = 0;
-  for (std::size_t r = 0; r < rows; ++r) {
-    const T* zr = z + r * stride;
-    const T* yr = y + r * stride;
-    T* dzr = dz ? dz + r * stride : nullptr;
-    V sum(T(0));
-    if constexpr (std::is_same_v<Loss, cross_entropy>) {
-      // Σ_j y_j (logsumexp(z) − z_j) with the maximum subtracted; dz = (P − Y) / rows.
-      V largest(-std::numeric_limits<T>::infinity());
-      for (std::size_t p = 0; p < packs; ++p)
-        largest = simd::max(largest, simd::first_lanes_or(simd::load<V>(zr + p * w), cols - p * w,
-                                                          V(-std::numeric_limits<T>::infinity())));
-      const T m = simd::largest(largest);
-      V e(T(0));
-      for (std::size_t p = 0; p < packs; ++p)
-        e += simd::keep_first_lanes(simd::exp(simd::load<V>(zr + p * w) - V(m)), cols - p * w);
-      const T total_e = simd::sum(e);
-      const T lse = m + std::log(total_e);
-      for (std::size_t p = 0; p < packs; ++p) {
-        const V zp = simd::load<V>(zr + p * w), yp = simd::load<V>(yr + p * w);
-        sum += yp * (V(lse) - zp);  // y's padding is zero
-        if (dzr) {
-          const V prob = simd::exp(zp - V(m)) / V(total_e);
-          simd::store(dzr + p * w, simd::keep_first_lanes((prob - yp) * V(scale), cols - p * w));
-        }
-      }
-    } else {
-      for (std::size_t p = 0; p < packs; ++p) {
-        const V zp = simd::load<V>(zr + p * w), yp = simd::load<V>(yr + p * w);
-        const std::size_t valid = cols - p * w;
-        V value, gradient;
-        if constexpr (std::is_same_v<Loss, binary_cross_entropy>) {
-          value = Loss::value_from_logit(zp, yp);
-          if (dzr) gradient = A::forward(zp) - yp;
-        } else {
-          const V a = A::forward(zp);
-          value = Loss::value(a, yp);
-          if (dzr) {
-            gradient = Loss::gradient(a, yp);
-            if constexpr (!A::unit_derivative) gradient *= A::derivative(zp);
-          }
-        }
-        sum += simd::keep_first_lanes(value, valid);
-        if (dzr) simd::store(dzr + p * w, simd::keep_first_lanes(gradient * V(scale), valid));
-      }
-    }
-    total += double(simd::sum(sum));
-  }
+  for (std::size_t r = 0; r < rows; ++r)
+    total += Loss::template row<typename Layer::activation, V, cols>(z + r * stride, y + r * stride,
+                                                                    dz ? dz + r * stride : nullptr, scale);
   return total / norm;
 }
 
@@ -201,7 +156,6 @@ class trainer {
         deltas_(max_batch * sum_stride),
         gradient_(Network::stored_parameter_count), naive_(naive_temporaries::make(max_batch)) {
     if (max_batch == 0) throw error("trainer: max_batch must be at least 1");
-    if (updated == nullptr) gradient_ = {};
     if constexpr (std::is_same_v<Policy, fused>) {
       // The packing buffers of each layer's three products: forward, dA below, dW.
       detail::for_each_index<layer_count>([&](auto l) {
