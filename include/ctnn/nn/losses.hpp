@@ -5,19 +5,50 @@
 /// Each loss is a mean over a batch. Its element-wise `value` and `gradient` (with respect to
 /// the network's output p) are written once for packs and scalars and shared by the fused and
 /// the naive policy. The two losses that pair with an output activation also give the loss
-/// from the logits z, numerically stable, and their gradient with respect to z: P − Y.
+/// from the logits z, numerically stable, and their gradient with respect to z: P − Y. Each
+/// loss's `row` is the fused policy's pass over one row of the output layer's sums: the
+/// loss, and its gradient with respect to the sums, in one pass.
 
 #include <ctnn/diagnostic.hpp>
 #include <ctnn/expr/activation.hpp>
+#include <ctnn/kernels/softmax.hpp>
 #include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
 
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <limits>
 #include <type_traits>
 
 namespace ctnn {
+
+namespace detail {
+
+/// `row` of a loss that is a function of the activations p = f(z): Σ value(f(z), y) over the
+/// `Cols` outputs of one row, and with `dz` non-null dz = gradient(f(z), y) · f′(z) · scale.
+/// Rows are padded to whole packs of `V`; padding lanes of dz are stored as zero.
+template <class Loss, class A, class V, std::size_t Cols>
+double activation_loss_row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, simd::lane_t<V>* dz,
+                           simd::lane_t<V> scale) noexcept {
+  using T = simd::lane_t<V>;
+  constexpr std::size_t w = simd::lanes<V>, packs = (Cols + w - 1) / w;
+  V sum(T(0));
+  for (std::size_t p = 0; p < packs; ++p) {
+    const V zp = simd::load<V>(z + p * w), yp = simd::load<V>(y + p * w);
+    const std::size_t valid = Cols - p * w;
+    const V a = A::forward(zp);
+    sum += simd::keep_first_lanes(Loss::value(a, yp), valid);
+    if (dz) {
+      V gradient = Loss::gradient(a, yp);
+      if constexpr (!A::unit_derivative) gradient *= A::derivative(zp);
+      simd::store(dz + p * w, simd::keep_first_lanes(gradient * V(scale), valid));
+    }
+  }
+  return double(simd::sum(sum));
+}
+
+}  // namespace detail
 
 /// Mean absolute error: the mean over samples and outputs of |p − y|.
 struct mae {
@@ -31,6 +62,12 @@ struct mae {
   [[nodiscard]] static V gradient(const V& p, const V& y) noexcept {
     using T = simd::lane_t<V>;
     return simd::select(p > y, V(T(1)), simd::select(p < y, V(T(-1)), V(T(0))));
+  }
+  /// One row of the output layer's sums through activation `A` (see `detail::activation_loss_row`).
+  template <class A, class V, std::size_t Cols>
+  static double row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, simd::lane_t<V>* dz,
+                    simd::lane_t<V> scale) noexcept {
+    return detail::activation_loss_row<mae, A, V, Cols>(z, y, dz, scale);
   }
 };
 
@@ -46,6 +83,12 @@ struct mse {
   [[nodiscard]] static V gradient(const V& p, const V& y) noexcept {
     return (p - y) * V(simd::lane_t<V>(2));
   }
+  /// One row of the output layer's sums through activation `A` (see `detail::activation_loss_row`).
+  template <class A, class V, std::size_t Cols>
+  static double row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, simd::lane_t<V>* dz,
+                    simd::lane_t<V> scale) noexcept {
+    return detail::activation_loss_row<mse, A, V, Cols>(z, y, dz, scale);
+  }
 };
 
 /// Cross-entropy of a softmax output with one-hot (or probability) targets: the mean over
@@ -59,6 +102,30 @@ struct cross_entropy {
   [[nodiscard]] static V value(const V& p, const V& y) noexcept {
     using T = simd::lane_t<V>;
     return -y * simd::log(simd::max(p, V(std::numeric_limits<T>::min())));
+  }
+  /// One row of logits z: Σ_j y_j (logsumexp(z) − z_j) with the largest z subtracted, and
+  /// with `dz` non-null dz = (softmax(z) − y) · scale. `A` is softmax.
+  template <class A, class V, std::size_t Cols>
+  static double row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, simd::lane_t<V>* dz,
+                    simd::lane_t<V> scale) noexcept {
+    using T = simd::lane_t<V>;
+    constexpr std::size_t w = simd::lanes<V>, packs = (Cols + w - 1) / w;
+    const T m = kernels::row_maximum<V>(z, Cols);
+    V e(T(0));
+    for (std::size_t p = 0; p < packs; ++p)
+      e += simd::keep_first_lanes(simd::exp(simd::load<V>(z + p * w) - V(m)), Cols - p * w);
+    const T total_e = simd::sum(e);
+    const T lse = m + std::log(total_e);
+    V sum(T(0));
+    for (std::size_t p = 0; p < packs; ++p) {
+      const V zp = simd::load<V>(z + p * w), yp = simd::load<V>(y + p * w);
+      sum += yp * (V(lse) - zp);  // y's padding is zero
+      if (dz) {
+        const V probability = simd::exp(zp - V(m)) / V(total_e);
+        simd::store(dz + p * w, simd::keep_first_lanes((probability - yp) * V(scale), Cols - p * w));
+      }
+    }
+    return double(simd::sum(sum));
   }
 };
 
@@ -80,6 +147,22 @@ struct binary_cross_entropy {
   [[nodiscard]] static V value_from_logit(const V& z, const V& y) noexcept {
     using T = simd::lane_t<V>;
     return simd::max(z, V(T(0))) - z * y + simd::log(V(T(1)) + simd::exp(-simd::abs(z)));
+  }
+  /// One row of logits z: Σ value_from_logit(z, y), and with `dz` non-null
+  /// dz = (σ(z) − y) · scale. `A` is the sigmoid.
+  template <class A, class V, std::size_t Cols>
+  static double row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, simd::lane_t<V>* dz,
+                    simd::lane_t<V> scale) noexcept {
+    using T = simd::lane_t<V>;
+    constexpr std::size_t w = simd::lanes<V>, packs = (Cols + w - 1) / w;
+    V sum(T(0));
+    for (std::size_t p = 0; p < packs; ++p) {
+      const V zp = simd::load<V>(z + p * w), yp = simd::load<V>(y + p * w);
+      const std::size_t valid = Cols - p * w;
+      sum += simd::keep_first_lanes(value_from_logit(zp, yp), valid);
+      if (dz) simd::store(dz + p * w, simd::keep_first_lanes((A::forward(zp) - yp) * V(scale), valid));
+    }
+    return double(simd::sum(sum));
   }
 };
 
