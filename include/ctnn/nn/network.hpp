@@ -181,6 +181,50 @@ template <class Layer, class V>
     return Layer::activation::forward(z);
 }
 
+/// Where one layer of the fused batch forward pass writes, rows `Layer::stride` apart:
+/// `product`, the GEMM's own output (it holds partial sums between depth blocks), `sums`,
+/// Z = X·W + b (when `StoresSums`), and `activations`, f(Z) (when `StoresActivations`; for
+/// softmax Z, which the caller normalises). The next layer reads `activations`.
+template <class T, bool StoresSums, bool StoresActivations>
+struct forward_outputs {
+  static constexpr bool stores_sums = StoresSums, stores_activations = StoresActivations;
+  T* product;
+  T* sums;
+  T* activations;
+};
+
+/// The fused forward pass of `rows` samples from `x` (rows padded to the input size) through
+/// `Network`'s layers with parameters `p`: each layer is one GEMM whose epilogue adds b and
+/// stores Z and f(Z) in registers, where `outputs(l)` (a `forward_outputs`) asks for them.
+/// `net(batch)`, `evaluate` and every training step run it.
+template <class Network, class T, class Outputs>
+void forward_pass(const T* p, const T* x, std::size_t rows, kernels::gemm_workspace<T>& workspace,
+                  const Outputs& outputs) {
+  const T* in = x;
+  for_each_index<Network::layer_count>([&](auto l) {
+    using current = typename Network::template layer<l>;
+    const auto out = outputs(l);
+    using targets = decltype(out);
+    kernels::gemm<T>(rows, kernels::fixed<current::outputs>, kernels::fixed<current::inputs>,
+                     {in, simd::padded_size<T, current::inputs>}, {p + current::weight_offset, current::stride},
+                     {out.product, current::stride}, workspace,
+                     [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
+                       using V = std::remove_cvref_t<decltype(sum)>;
+                       V z = sum;
+                       if constexpr (current::has_bias) z += simd::load<V>(p + current::bias_offset + c);
+                       const std::size_t at = r * current::stride + c;
+                       if constexpr (targets::stores_sums) kernels::store_row_part(out.sums + at, z, valid);
+                       if constexpr (targets::stores_activations) {
+                         if constexpr (is_softmax_activation<typename current::activation>)
+                           kernels::store_row_part(out.activations + at, z, valid);
+                         else
+                           kernels::store_row_part(out.activations + at, current::activation::forward(z), valid);
+                       }
+                     });
+    in = out.activations;
+  });
+}
+
 }  // namespace detail
 
 /// A network of `Layers...` over scalars of type `T` (`float` or `double`). The first layer
@@ -317,19 +361,9 @@ class basic_network {
   void forward_batch(const T* x, std::size_t rows, T* y, kernels::gemm_workspace<T>& workspace) const {
     simd::aligned_buffer<T> buffers[2] = {simd::aligned_buffer<T>(layer_count > 1 ? rows * traits::widest : 0),
                                           simd::aligned_buffer<T>(layer_count > 2 ? rows * traits::widest : 0)};
-    const T* in = x;
-    const T* p = parameters();
-    detail::for_each_index<layer_count>([&](auto l) {
-      using current = layer<l>;
+    detail::forward_pass<basic_network>(parameters(), x, rows, workspace, [&](auto l) {
       T* out = l + 1 == layer_count ? y : buffers[l % 2].data();
-      kernels::gemm<T>(rows, kernels::fixed<current::outputs>, kernels::fixed<current::inputs>,
-                       {in, simd::padded_size<T, current::inputs>},
-                       {p + current::weight_offset, current::stride}, {out, current::stride}, workspace,
-                       [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
-                         kernels::store_row_part(out + r * current::stride + c,
-                                                 detail::activate<current>(sum, p, c), valid);
-                       });
-      in = out;
+      return detail::forward_outputs<T, false, true>{out, nullptr, out};
     });
     if constexpr (detail::is_softmax_activation<output_activation>)
       kernels::softmax_rows<T>(rows, output_size, y, output_layer::stride);

@@ -352,25 +352,13 @@ class trainer {
     const T* p = source_->parameters();
     T* output_delta = delta<layer_count - 1>(rows);
     if constexpr (std::is_same_v<Policy, fused>) {
-      detail::for_each_index<layer_count>([&](auto l) {
-        using current = layer<l>;
+      // Z where backpropagation or the loss reads it, f(Z) for every hidden layer.
+      detail::forward_pass<Network>(p, batch.inputs().data(), rows, workspace_, [&](auto l) {
+        constexpr bool hidden = l + 1 < layer_count;
         T* z = sums_.data() + sum_offset<l>(rows);
         T* a = activations_.data() + sum_offset<l>(rows);
-        constexpr bool hidden = l + 1 < layer_count;
-        kernels::gemm<T>(
-            rows, kernels::fixed<current::outputs>, kernels::fixed<current::inputs>,
-            {layer_input<l>(batch), simd::padded_size<T, current::inputs>},
-            {p + current::weight_offset, current::stride}, {z, current::stride}, workspace_,
-            [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
-              using V = std::remove_cvref_t<decltype(sum)>;
-              V zv = sum;
-              if constexpr (current::has_bias) zv += simd::load<V>(p + current::bias_offset + c);
-              const std::size_t at = r * current::stride + c;
-              if constexpr (!hidden || detail::needs_sums<typename current::activation>)
-                kernels::store_row_part(z + at, zv, valid);
-              if constexpr (hidden)
-                kernels::store_row_part(a + at, current::activation::forward(zv), valid);
-            });
+        return detail::forward_outputs<T, !hidden || detail::needs_sums<typename layer<l>::activation>, hidden>{
+            z, z, a};
       });
       return detail::output_loss<Loss, output_layer>(sums_.data() + sum_offset<layer_count - 1>(rows),
                                                       batch.targets().data(),
