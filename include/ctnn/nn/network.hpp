@@ -450,6 +450,28 @@ inline constexpr bool check_policy =
     execution_policy<Policy>;
 }  // namespace detail
 
+namespace detail {
+
+/// The naive policy's sums of layer `L`: Z = X·Wᵀ, then Z += b, each its own loop, for `rows`
+/// inputs of `Layer::inputs` values `x_stride` apart, into `z` (rows of `Layer::outputs`,
+/// unpadded). `ctnn::forward<ctnn::naive>` and the naive trainer both run it.
+template <std::size_t L, class Network, class T>
+void naive_sums(const Network& net, const T* x, std::size_t x_stride, std::size_t rows, T* z) {
+  using layer = typename Network::template layer<L>;
+  constexpr std::size_t in = layer::inputs, out = layer::outputs;
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t o = 0; o < out; ++o) {
+      T s = 0;
+      for (std::size_t i = 0; i < in; ++i) s += x[r * x_stride + i] * net.template weight<L>(o, i);
+      z[r * out + o] = s;
+    }
+  if constexpr (layer::has_bias)
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t o = 0; o < out; ++o) z[r * out + o] += net.template bias<L>(o);
+}
+
+}  // namespace detail
+
 /// The output of `net` for one input. `ctnn::fused` is `net(x)`; `ctnn::naive` computes the
 /// same formulas one loop per operation (z = W a, z += b, a = f(z)), each into a temporary.
 /// @code
@@ -467,11 +489,8 @@ template <class Policy = fused, simd::scalar T, class... L>
     std::vector<T> a(x.begin(), x.end());
     detail::for_each_index<N::layer_count>([&](auto l) {
       using current = typename N::template layer<l>;
-      std::vector<T> z(current::outputs, T(0));
-      for (std::size_t o = 0; o < current::outputs; ++o)
-        for (std::size_t i = 0; i < current::inputs; ++i) z[o] += net.template weight<l>(o, i) * a[i];
-      if constexpr (current::has_bias)
-        for (std::size_t o = 0; o < current::outputs; ++o) z[o] += net.template bias<l>(o);
+      std::vector<T> z(current::outputs);
+      detail::naive_sums<l>(net, a.data(), current::inputs, 1, z.data());
       a.resize(current::outputs);
       detail::naive_activate_row<typename current::activation>(z.data(), a.data(), current::outputs);
     });

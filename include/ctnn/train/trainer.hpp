@@ -501,18 +501,8 @@ class trainer {
       constexpr std::size_t in = current::inputs, out = current::outputs;
       const T* x = layer_input<l>(batch);
       constexpr std::size_t x_stride = simd::padded_size<T, in>;
-      // Z = X Wᵀ
       T* z = naive_.z.data();
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t o = 0; o < out; ++o) {
-          T s = 0;
-          for (std::size_t i = 0; i < in; ++i) s += x[r * x_stride + i] * net.template weight<l>(o, i);
-          z[r * out + o] = s;
-        }
-      // Z += b
-      if constexpr (current::has_bias)
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t o = 0; o < out; ++o) z[r * out + o] += net.template bias<l>(o);
+      detail::naive_sums<l>(net, x, x_stride, rows, z);  // Z = X Wᵀ, then Z += b
       // Kept for backward and for loss_and_correct, in the fused layout.
       T* zs = sums_.data() + sum_offset<l>(rows);
       for (std::size_t r = 0; r < rows; ++r)
