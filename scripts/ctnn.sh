@@ -47,8 +47,9 @@ command=${1:-}
 preset=${2:-release}
 case "$command" in
   demo)
+    # Only the main example and what it needs: the tests and benchmarks are the test command's.
     install_packages release
-    build release
+    cmake --preset release
     cmake --build --preset release --target demo
     ;;
   test)
