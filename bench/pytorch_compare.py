@@ -32,9 +32,11 @@ Environment. Debian's torch does its matrix products in the system BLAS (libblas
 
 import argparse
 import ctypes
+import gzip
 import json
 import os
 import statistics
+import struct
 import sys
 import time
 
@@ -155,8 +157,69 @@ def blas_library():
     return os.path.basename(paths[0]), core
 
 
+FASHION = "/usr/share/datasets/fashion-mnist/"
+
+
+def read_idx(images_path, labels_path):
+    """Images (scaled to [0, 1], one row of 784 per image) and labels of an IDX pair, as
+    ctnn::io::load_idx reads them."""
+    with gzip.open(images_path, "rb") as f:
+        _, count, rows, cols = struct.unpack(">IIII", f.read(16))
+        pixels = torch.frombuffer(bytearray(f.read(count * rows * cols)), dtype=torch.uint8)
+    with gzip.open(labels_path, "rb") as f:
+        _, n = struct.unpack(">II", f.read(8))
+        labels = torch.frombuffer(bytearray(f.read(n)), dtype=torch.uint8)
+    return pixels.reshape(count, rows * cols).float() / 255, labels.long()
+
+
+def fashion(args, blas, core):
+    """The reference recipe of bench/fashion.cpp: 784 → 128 relu → 64 relu → 10, cross-entropy,
+    Adam 1e-3, batch 64, shuffled each epoch; samples/s of the whole run, the first and the
+    last block of 200 steps, and the test accuracy."""
+    x, y = read_idx(FASHION + "train-images-idx3-ubyte.gz", FASHION + "train-labels-idx1-ubyte.gz")
+    test_x, test_y = read_idx(FASHION + "t10k-images-idx3-ubyte.gz", FASHION + "t10k-labels-idx1-ubyte.gz")
+    torch.manual_seed(42)
+    model = make_model([784, 128, 64, 10], nn.ReLU)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    generator = torch.Generator().manual_seed(7)
+    blocks, block, steps = [], 0.0, 0
+    start = time.perf_counter()
+    for _ in range(args.fashion):
+        order = torch.randperm(x.shape[0], generator=generator)
+        for first in range(0, x.shape[0], 64):
+            step_start = time.perf_counter()
+            rows = order[first:first + 64]
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x[rows]), y[rows])
+            loss.backward()
+            opt.step()
+            block += time.perf_counter() - step_start
+            steps += 1
+            if steps % 200 == 0:
+                blocks.append(block)
+                block = 0.0
+    seconds = time.perf_counter() - start
+    with torch.inference_mode():
+        accuracy = (model(test_x).argmax(dim=1) == test_y).float().mean().item()
+    print(json.dumps({
+        "name": f"fashion_train/{args.name}",
+        "epochs": args.fashion,
+        "samples_per_second": args.fashion * x.shape[0] / seconds,
+        "early_ms": 1e3 * blocks[0],
+        "late_ms": 1e3 * blocks[-1],
+        "test_accuracy": accuracy,
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "blas": blas,
+        "blas_core": core,
+    }), flush=True)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fashion", type=int, default=0, metavar="EPOCHS",
+                        help="instead of the workloads, train the Fashion-MNIST recipe this many epochs")
     parser.add_argument("--name", default="pytorch", help="implementation name in the output rows")
     parser.add_argument("--min-time", type=float, default=2.0, help="seconds measured per workload")
     parser.add_argument("--repetitions", type=int, default=5, help="timed runs per workload (median)")
@@ -172,6 +235,8 @@ def main():
     torch.ones(2, 2) @ torch.ones(2, 2)  # loads the BLAS library, so that it can be named
     blas, core = blas_library()
     torch.manual_seed(42)
+    if args.fashion:
+        return fashion(args, blas, core)
 
     for name, sizes, hidden, output, loss, batch, learning_rate in WORKLOADS:
         if args.filter not in name:
