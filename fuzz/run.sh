@@ -20,12 +20,12 @@ if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDI
 
 # The longest input each target is given: enough for a few digits (3 + 16 + 2·784 + 8 + 2
 # bytes) or a few dozen CSV rows, short enough to keep runs fast.
-declare -A max_len=([load_idx]=4096 [load_csv]=2048 [load_model]=1024)
+declare -A max_len=([load_idx]=4096 [load_csv]=2048 [load_model]=1024 [load_safetensors]=2048)
 
 cmake -S fuzz -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE= >/dev/null
 cmake --build "$build"
 
-if [ $# -gt 0 ]; then targets=("$@"); else targets=(load_idx load_csv load_model); fi
+if [ $# -gt 0 ]; then targets=("$@"); else targets=(load_idx load_csv load_model load_safetensors); fi
 failed=()
 for target in "${targets[@]}"; do
   corpus="$build/corpus/$target"
