@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +31,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace ctnn {
@@ -293,6 +295,13 @@ inline std::optional<import_check> stored_check(const contents& file, const std:
   return check;
 }
 
+/// `value` in the shortest decimal form that reads back as the same double.
+inline std::string shortest(double value) {
+  char text[32];
+  const auto [end, status] = std::to_chars(text, text + sizeof text, value);
+  return status == std::errc{} ? std::string(text, end) : std::to_string(value);
+}
+
 /// Throws unless `net` gives `check.output` for `check.input`.
 template <class Network>
 void run_check(const Network& net, const import_check& check, const std::string& path) {
@@ -307,9 +316,8 @@ void run_check(const Network& net, const import_check& check, const std::string&
   for (std::size_t o = 0; o < Network::output_size; ++o) {
     const double expected = check.output[o], found = double(y[o]);
     if (!(std::abs(found - expected) <= check.tolerance * std::max(1.0, std::abs(expected))))
-      throw error(path + ": self-check failed: output " + std::to_string(o) + " is " + std::to_string(found) +
-                  " where the exporting model gave " + std::to_string(expected) + " (tolerance " +
-                  std::to_string(check.tolerance) +
+      throw error(path + ": self-check failed: output " + std::to_string(o) + " is " + shortest(found) +
+                  " where the exporting model gave " + shortest(expected) + " (tolerance " + shortest(check.tolerance) +
                   "): the file's layers do not compute what that model computed (a layer order, a transposed "
                   "weight or an activation that differs)");
   }
