@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// The compute kernels: products with fused prologue and epilogue, and reductions.
+/// The compute kernels: products with a fused epilogue, and reductions.
 
 #include <ctnn/kernels/gemm.hpp>
 #include <ctnn/kernels/gemv.hpp>

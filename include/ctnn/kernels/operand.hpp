@@ -94,12 +94,4 @@ struct store_result {
   }
 };
 
-/// The default prologue: uses the operand's values as they are.
-struct unchanged {
-  template <class V>
-  constexpr V operator()(const V& value, std::size_t /*offset*/) const noexcept {
-    return value;
-  }
-};
-
 }  // namespace ctnn::kernels
