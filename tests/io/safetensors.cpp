@@ -1,6 +1,8 @@
 // safetensors: ctnn's own files load back exactly, files written by other tools load when
 // their tensors are the network's, and every broken or foreign file is refused with a message
 // that says what was wrong, the network unchanged.
+#include "support.hpp"
+
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/safetensors.hpp>
 
@@ -19,31 +21,17 @@
 namespace {
 
 using Catch::Matchers::Contains;
+using ctnn_test::read_bytes, ctnn_test::write_bytes;
 namespace fs = std::filesystem;
 
 using model = ctnn::network<ctnn::input<3>, ctnn::dense<4, ctnn::relu>, ctnn::dense<2, ctnn::softmax>>;
 using model_64 = ctnn::basic_network<double, ctnn::input<3>, ctnn::dense<4, ctnn::relu>, ctnn::dense<2, ctnn::softmax>>;
 using course = ctnn::network<ctnn::input<2>, ctnn::dense<3, ctnn::identity, ctnn::no_bias>, ctnn::dense<1, ctnn::tanh>>;
 
-struct scratch {
-  fs::path folder = fs::temp_directory_path() / "ctnn-test-safetensors";
-  scratch() { fs::create_directories(folder); }
-  ~scratch() {
-    std::error_code ec;
-    fs::remove_all(folder, ec);
-  }
-  [[nodiscard]] std::string file(const std::string& name) const { return (folder / name).string(); }
+/// The scratch folder of these tests.
+struct scratch : ctnn_test::scratch_folder {
+  scratch() : scratch_folder("safetensors") {}
 };
-
-std::vector<unsigned char> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-std::string write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  return path;
-}
 
 /// A safetensors file made by hand: a header (any JSON text) and a data buffer.
 std::vector<unsigned char> file_of(const std::string& header, const std::vector<unsigned char>& data) {
@@ -88,20 +76,10 @@ Network initialised(std::uint64_t seed) {
   return net;
 }
 
-/// Loading `path` into a copy of `net` must fail with each of `words`, leaving the copy as it was.
 template <class Network>
 void require_refused(const Network& net, const std::string& path, std::initializer_list<const char*> words) {
-  Network target = net;
-  try {
-    ctnn::load_safetensors(target, path);
-    FAIL("load_safetensors accepted " << path);
-  } catch (const ctnn::error& e) {
-    const std::string message = e.what();
-    INFO(message);
-    CHECK_THAT(message, Contains(path));
-    for (const char* w : words) CHECK_THAT(message, Contains(w));
-  }
-  CHECK(target == net);
+  ctnn_test::require_refused(net, path, words,
+                             [](auto& target, const std::string& p) { ctnn::load_safetensors(target, p); });
 }
 
 }  // namespace

@@ -25,27 +25,40 @@ namespace ctnn {
 
 namespace detail {
 
-/// `row` of a loss that is a function of the activations p = f(z): Σ value(f(z), y) over the
-/// `Cols` outputs of one row, and with `dz` non-null dz = gradient(f(z), y) · f′(z) · scale.
-/// Rows are padded to whole packs of `V`; padding lanes of dz are stored as zero.
-template <class Loss, class A, class V, std::size_t Cols>
-double activation_loss_row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, simd::lane_t<V>* dz,
-                           simd::lane_t<V> scale) noexcept {
+/// The loop of every element-wise loss's `row`: for each pack of one row's `Cols` sums z and
+/// targets y, `pointwise(z, y, gradient)` returns the pack's losses and, when `gradient` is
+/// not null, stores there ∂loss/∂z; the losses are summed and the gradients, times `scale`,
+/// stored to `dz` (when not null). Rows are padded to whole packs of `V`; padding lanes count
+/// nothing and are stored as zero.
+template <class V, std::size_t Cols, class Pointwise>
+double elementwise_loss_row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, simd::lane_t<V>* dz,
+                            simd::lane_t<V> scale, const Pointwise& pointwise) noexcept {
   using T = simd::lane_t<V>;
   constexpr std::size_t w = simd::lanes<V>, packs = (Cols + w - 1) / w;
   V sum(T(0));
   for (std::size_t p = 0; p < packs; ++p) {
-    const V zp = simd::load<V>(z + p * w), yp = simd::load<V>(y + p * w);
     const std::size_t valid = Cols - p * w;
-    const V a = A::forward(zp);
-    sum += simd::keep_first_lanes(Loss::value(a, yp), valid);
-    if (dz) {
-      V gradient = Loss::gradient(a, yp);
-      if constexpr (!A::unit_derivative) gradient *= A::derivative(zp);
-      simd::store(dz + p * w, simd::keep_first_lanes(gradient * V(scale), valid));
-    }
+    V gradient(T(0));
+    sum += simd::keep_first_lanes(
+        pointwise(simd::load<V>(z + p * w), simd::load<V>(y + p * w), dz ? &gradient : nullptr), valid);
+    if (dz) simd::store(dz + p * w, simd::keep_first_lanes(gradient * V(scale), valid));
   }
   return double(simd::sum(sum));
+}
+
+/// `row` of a loss that is a function of the activations p = f(z): value(f(z), y), and
+/// ∂/∂z = gradient(f(z), y) · f′(z).
+template <class Loss, class A, class V, std::size_t Cols>
+double activation_loss_row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, simd::lane_t<V>* dz,
+                           simd::lane_t<V> scale) noexcept {
+  return elementwise_loss_row<V, Cols>(z, y, dz, scale, [](const V& zp, const V& yp, V* gradient) {
+    const V a = A::forward(zp);
+    if (gradient) {
+      *gradient = Loss::gradient(a, yp);
+      if constexpr (!A::unit_derivative) *gradient *= A::derivative(zp);
+    }
+    return Loss::value(a, yp);
+  });
 }
 
 }  // namespace detail
@@ -153,16 +166,10 @@ struct binary_cross_entropy {
   template <class A, class V, std::size_t Cols>
   static double row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, simd::lane_t<V>* dz,
                     simd::lane_t<V> scale) noexcept {
-    using T = simd::lane_t<V>;
-    constexpr std::size_t w = simd::lanes<V>, packs = (Cols + w - 1) / w;
-    V sum(T(0));
-    for (std::size_t p = 0; p < packs; ++p) {
-      const V zp = simd::load<V>(z + p * w), yp = simd::load<V>(y + p * w);
-      const std::size_t valid = Cols - p * w;
-      sum += simd::keep_first_lanes(value_from_logit(zp, yp), valid);
-      if (dz) simd::store(dz + p * w, simd::keep_first_lanes((A::forward(zp) - yp) * V(scale), valid));
-    }
-    return double(simd::sum(sum));
+    return detail::elementwise_loss_row<V, Cols>(z, y, dz, scale, [](const V& zp, const V& yp, V* gradient) {
+      if (gradient) *gradient = A::forward(zp) - yp;
+      return value_from_logit(zp, yp);
+    });
   }
 };
 

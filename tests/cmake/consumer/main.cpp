@@ -4,6 +4,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <string>
+
+#include <unistd.h>
 
 int main() {
   const ctnn::matrix<float, 2, 3> W{1, 2, 3,
@@ -24,7 +27,9 @@ int main() {
   ctnn::network<ctnn::input<2>, ctnn::dense<4, ctnn::tanh>, ctnn::dense<1, ctnn::sigmoid>> net, loaded;
   ctnn::initialize(net, 1);
   ctnn::fit(net, data, ctnn::binary_cross_entropy{}, ctnn::adam{.learning_rate = 0.05f}, {.epochs = 200, .batch_size = 4});
-  const std::string path = (std::filesystem::temp_directory_path() / "ctnn-consumer.ctnn").string();
+  // One file per process: the installed and the subdirectory consumers may run at once.
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("ctnn-consumer-" + std::to_string(::getpid()) + ".ctnn")).string();
   ctnn::save(net, path);
   ctnn::load(loaded, path);
   std::filesystem::remove(path);
