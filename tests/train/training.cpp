@@ -141,6 +141,32 @@ TEST_CASE("fit's history, validation and stop rules", "[train]") {
                               }});
     CHECK(h.size() == 4);
   }
+  SECTION("the batch callback sees every step, its loss, and can stop training") {
+    std::vector<ctnn::batch_record> seen;
+    const auto h = ctnn::fit(net, data, ctnn::cross_entropy{}, ctnn::sgd{},
+                             {.epochs = 3, .batch_size = 64, .on_batch = [&](const ctnn::batch_record& b) {
+                                seen.push_back(b);
+                                return true;
+                              }});
+    REQUIRE(seen.size() == 12);  // 200 samples in batches of 64: 4 a epoch, the last of 8
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+      CHECK(seen[i].epoch == i / 4);
+      CHECK(seen[i].batch == i % 4);
+      CHECK(seen[i].batches == 4);
+      CHECK(seen[i].samples == (i % 4 == 3 ? 8 : 64));
+    }
+    for (std::size_t e = 0; e < 3; ++e) {  // the epoch's loss is the batches' sample-weighted mean
+      double total = 0;
+      for (std::size_t b = 0; b < 4; ++b) total += seen[e * 4 + b].loss * double(seen[e * 4 + b].samples);
+      CHECK(h[e].loss == Approx(total / 200));
+    }
+    std::size_t calls = 0;
+    const auto stopped = ctnn::fit(net, data, ctnn::cross_entropy{}, ctnn::sgd{},
+                                   {.epochs = 3, .batch_size = 64,
+                                    .on_batch = [&](const ctnn::batch_record&) { return ++calls < 6; }});
+    CHECK(calls == 6);
+    REQUIRE(stopped.size() == 2);  // stopped in the second epoch, after its second batch
+  }
 }
 
 TEST_CASE("a non-finite loss stops fit with the epoch and batch, keeping finite parameters", "[train]") {

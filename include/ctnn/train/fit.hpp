@@ -48,6 +48,20 @@ struct epoch_record {
   double seconds = 0;
 };
 
+/// One training step of `ctnn::fit`, as its `on_batch` callback sees it.
+struct batch_record {
+  /// The epoch, from 0.
+  std::size_t epoch = 0;
+  /// The batch's index within the epoch, from 0.
+  std::size_t batch = 0;
+  /// The number of batches of a whole epoch (the last one may hold fewer samples).
+  std::size_t batches = 0;
+  /// The samples in this batch.
+  std::size_t samples = 0;
+  /// The batch's mean loss, at the parameters before its update.
+  double loss = 0;
+};
+
 /// What `ctnn::fit` returns: one record per epoch run, in order.
 using history = std::vector<epoch_record>;
 
@@ -72,6 +86,11 @@ struct basic_fit_options {
   /// Called after every epoch with the epoch's index (from 0) and record; returning false
   /// stops training.
   std::function<bool(std::size_t, const epoch_record&)> on_epoch{};
+  /// Called after every training step (its update done); returning false stops training
+  /// after that step, and the epoch's record (over the batches run) is still made, passed to
+  /// `on_epoch` and returned. One indirect call per batch: cheap enough to leave on for a
+  /// progress display.
+  std::function<bool(const batch_record&)> on_batch{};
 };
 
 /// Options for float networks and datasets.
@@ -172,6 +191,7 @@ history fit(basic_network<T, L...>& net, const Data& data, Loss loss, Optimizer 
     std::iota(order.begin(), order.end(), std::size_t{0});
     detail::random_bits random(options.seed);
 
+    const std::size_t batches = (all.size() + batch - 1) / batch;
     history records;
     std::size_t updates = 0;
     for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
@@ -186,16 +206,19 @@ history fit(basic_network<T, L...>& net, const Data& data, Loss loss, Optimizer 
         const std::size_t last = std::min(all.size(), first + batch);
         const view part = options.shuffle ? detail::gather(all, order, first, last, x.data(), y.data())
                                           : all.slice(first, last);
+        double batch_loss = 0;
         try {
-          total += double(step(part)) * double(part.size());
+          batch_loss = double(step(part));
         } catch (const error& e) {
           throw error("fit: epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(index + 1) +
                       ": " + e.what());
         }
+        total += batch_loss * double(part.size());
         seen += part.size();
         ++updates;
         if ((options.max_updates && updates >= options.max_updates) ||
-            step.gradient_norm() < options.gradient_tolerance) {
+            step.gradient_norm() < options.gradient_tolerance ||
+            (options.on_batch && !options.on_batch({epoch, index, batches, part.size(), batch_loss}))) {
           stop = true;
           break;
         }
