@@ -8,7 +8,6 @@ if(NOT COMMAND ctnn_find)
   endmacro()
 endif()
 
-ctnn_find(Boost 1.74 CONFIG)          # Boost::headers (Hana)
 ctnn_find(xsimd 8.1)                  # xsimd
 ctnn_find(ZLIB)                       # ZLIB::ZLIB
 

@@ -15,12 +15,12 @@ usage() {
 # Debian packages by purpose. Only the missing ones are installed.
 packages_for() {
   local preset=$1
-  local base=(cmake ninja-build g++ libboost-dev libxsimd-dev zlib1g-dev nlohmann-json3-dev catch2)
+  local base=(cmake ninja-build g++ libxsimd-dev zlib1g-dev nlohmann-json3-dev catch2)
   local bench=(libbenchmark-dev libeigen3-dev)
   case "$preset" in
     release) echo "${base[*]} ${bench[*]}" ;;
     clang) echo "${base[*]} clang" ;;
-    fuzz) echo "cmake ninja-build clang libclang-rt-14-dev libboost-dev libxsimd-dev zlib1g-dev nlohmann-json3-dev" ;;
+    fuzz) echo "cmake ninja-build clang libclang-rt-14-dev libxsimd-dev zlib1g-dev nlohmann-json3-dev" ;;
     *) echo "${base[*]}" ;;
   esac
 }
