@@ -342,3 +342,21 @@ TEMPLATE_TEST_CASE("assigning between overlapping views at different rows", "[.]
   CHECK(b(3, 0) == T(6));
   CHECK(b(4, 0) == T(5));
 }
+
+TEST_CASE("a moved-from batch_matrix is empty and usable", "[tensor][batch]") {
+  ctnn::batch_matrix<float, 3> a(4);
+  a(3, 2) = 7;
+  ctnn::batch_matrix<float, 3> b(std::move(a));
+  CHECK(b.rows() == 4);
+  CHECK(b(3, 2) == 7);
+  CHECK(a.rows() == 0);  // NOLINT(bugprone-use-after-move): the state after a move is the point
+  a.resize(2);           // grows its storage again instead of writing through a null pointer
+  CHECK(a.rows() == 2);
+  CHECK(a(1, 2) == 0);
+  ctnn::batch_matrix<float, 3> c;
+  c = std::move(b);
+  CHECK(c.rows() == 4);
+  CHECK(b.rows() == 0);  // NOLINT(bugprone-use-after-move)
+  b = c + c;             // an expression of 4 rows into the emptied batch
+  CHECK(b(3, 2) == 14);
+}

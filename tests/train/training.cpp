@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -382,4 +384,20 @@ TEST_CASE("trainer::gradient writes to memory of any alignment", "[train]") {
   CHECK(step.gradient(data, shifted.data() + 1) == loss);
   CHECK(std::equal(aligned.data(), aligned.data() + n, shifted.data() + 1));
   CHECK(std::any_of(aligned.data(), aligned.data() + n, [](float g) { return g != 0; }));
+}
+
+TEST_CASE("a moved-from dataset is empty and usable", "[train]") {
+  ctnn::dataset<float, 2, 1> a({1, 2, 3, 4}, {5, 6});
+  ctnn::dataset<float, 2, 1> b(std::move(a));
+  CHECK(b.size() == 2);
+  CHECK(b.target(1)[0] == 6);
+  CHECK(a.size() == 0);  // NOLINT(bugprone-use-after-move): the state after a move is the point
+  CHECK(a.empty());
+  a.add(std::array<float, 2>{7, 8}, std::array<float, 1>{9});
+  REQUIRE(a.size() == 1);
+  CHECK(a.input(0)[1] == 8);
+  ctnn::dataset<float, 2, 1> c;
+  c = std::move(b);
+  CHECK(c.size() == 2);
+  CHECK(b.size() == 0);  // NOLINT(bugprone-use-after-move)
 }

@@ -4,12 +4,16 @@
 /// `ctnn::activation<expr>`, and the built-in functions (`ctnn::sigmoid`, `ctnn::relu`,
 /// `ctnn::exp`, ...), each a `constexpr` function object.
 ///
-/// One object serves three uses:
+/// An element-wise object serves three uses:
 /// - on a tensor expression it builds a node: `ctnn::sigmoid(a * b + 1.0f)`;
 /// - on a number it computes: `ctnn::sigmoid(0.0)` is 0.5;
 /// - as a template argument it is a layer's activation: `ctnn::dense<16, ctnn::sigmoid>`,
 ///   whose kernels call `forward` and `derivative` on packs. The derivative is derived at
 ///   compile time from the expression of `ctnn::x` that defines the function.
+///
+/// `ctnn::softmax` is not element-wise: it turns each row of a static vector or matrix
+/// expression into probabilities (no number, no batch, no `ctnn::x`), and as an activation
+/// it may only be the last layer's, whose rows the network normalises itself.
 
 #include <ctnn/expr/derivative.hpp>
 #include <ctnn/expr/node.hpp>
@@ -167,6 +171,9 @@ struct abs : elementwise<detail::make_node(detail::ops::abs{}, x)> {};
 /// `derivative`; as an output layer it pairs with `ctnn::cross_entropy`, whose gradient
 /// through the softmax is P − Y.
 struct softmax {
+  /// The node softmax(e) for a static vector or matrix expression `e`, computed row by row
+  /// when assigned to a tensor; it holds `e`'s tensors by pointer, so it must not outlive
+  /// them. A batch does not compile (a network's output layer normalises its batches itself).
   template <detail::expression_type E>
   [[nodiscard]] constexpr auto operator()(const E& e) const {
     using argument = detail::operand_t<E>;
@@ -186,15 +193,28 @@ struct softmax {
 template <auto Expression>
 inline constexpr activations::elementwise<Expression> activation{};
 
+// The built-in functions as objects (the file comment gives their uses); each type in
+// `ctnn::activations` documents its formula.
+/// f(z) = z (`activations::identity`): the usual output activation of a regression.
 inline constexpr activations::identity identity{};
+/// The logistic sigmoid 1 / (1 + e^−z) (`activations::sigmoid`).
 inline constexpr activations::sigmoid sigmoid{};
+/// clamp(z / 6 + 1/2, 0, 1) (`activations::hard_sigmoid`).
 inline constexpr activations::hard_sigmoid hard_sigmoid{};
+/// max(z, 0) (`activations::relu`).
 inline constexpr activations::relu relu{};
+/// z for z > 0, else 0.01 z (`activations::leaky_relu`).
 inline constexpr activations::leaky_relu leaky_relu{};
+/// tanh z (`activations::tanh`).
 inline constexpr activations::tanh tanh{};
+/// Softmax over each row (`activations::softmax`): not element-wise, and only the last
+/// layer's activation.
 inline constexpr activations::softmax softmax{};
+/// e^z (`activations::exp`).
 inline constexpr activations::exp exp{};
+/// ln z (`activations::log`).
 inline constexpr activations::log log{};
+/// |z| (`activations::abs`).
 inline constexpr activations::abs abs{};
 
 }  // namespace ctnn

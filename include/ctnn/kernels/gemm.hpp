@@ -34,10 +34,10 @@
 namespace ctnn::kernels {
 
 /// Computes C = op(A) · op(B) for an m × k operand `a` and a k × n operand `b`, and hands
-/// each finished pack of C to `epilogue(row, col, sum, valid)`, where `sum` holds
-/// C(row, col .. col + W) and lanes `valid` and above belong to no column (they must end
-/// up zero wherever the epilogue stores them: `store_row_part` does that). The default
-/// epilogue stores into `c`.
+/// each finished pack of C to `epilogue(row, col, sum, valid)`, where `sum` (a
+/// `simd::pack<T, Arch>`) holds C(row, col) .. C(row, col + W − 1) and, when `valid` < W,
+/// lanes `valid` and above belong to no column (they must end up zero wherever the epilogue
+/// stores them: `store_row_part` does that). The default epilogue stores into `c`.
 ///
 /// - With `accumulate`, the sum starts from the values in `c` (C += A·B).
 /// - When k exceeds the block depth, partial sums are kept in `c` between blocks, so `c`
@@ -54,12 +54,15 @@ namespace ctnn::kernels {
 /// strides that are multiples of `simd::block<T>`; C does not overlap A or B.
 ///
 /// @code
-/// // Z = X · W + b for a batch X (rows = samples) and weights W stored input-major:
+/// // Z = X · W + b for a batch X (rows = samples) and weights W stored input-major, b padded
+/// // and aligned as a row of Z:
+/// kernels::gemm_workspace<float> workspace;
+/// auto epilogue = [&](std::size_t row, std::size_t col, const auto& sum, std::size_t valid) {
+///   using V = std::remove_cvref_t<decltype(sum)>;
+///   kernels::store_row_part(z + row * z_stride + col, sum + simd::load<V>(bias + col), valid);
+/// };
 /// kernels::gemm<float>(batch, outputs, inputs, {x, x_stride}, {w, w_stride}, {z, z_stride},
-///                      workspace, [&](auto row, auto col, auto sum, auto valid) {
-///                        kernels::store_row_part(z + row * z_stride + col,
-///                                                sum + load(bias + col), valid);
-///                      });
+///                      workspace, epilogue);
 /// @endcode
 template <simd::scalar T, class Arch = simd::default_arch, class Blocking = gemm_blocking<T, Arch>,
           class Epilogue = store_result<T>, dimension N = std::size_t, dimension K = std::size_t>

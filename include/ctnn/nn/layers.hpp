@@ -133,7 +133,8 @@ struct dense {
   using parsed = detail::dense_arguments<Arguments...>;
 
  public:
-  /// The stated input count, or `detail::inferred`.
+  /// The stated input count of `dense<In, N, f>`; for `dense<N, f>`, whose count is the
+  /// previous layer's size, the largest `std::size_t` (`static_cast<std::size_t>(-1)`).
   static constexpr std::size_t declared_inputs = parsed::inputs;
   /// Number of neurons (outputs).
   static constexpr std::size_t size = parsed::outputs;

@@ -65,7 +65,9 @@ double activation_loss_row(const simd::lane_t<V>* z, const simd::lane_t<V>* y, s
 
 /// Mean absolute error: the mean over samples and outputs of |p − y|.
 struct mae {
+  /// The mean divides by samples × outputs (not by samples alone).
   static constexpr bool mean_over_outputs = true;
+  /// |p − y| for one output `p` and its target `y`, lane by lane (a pack or a scalar).
   template <class V>
   [[nodiscard]] static V value(const V& p, const V& y) noexcept {
     return simd::abs(p - y);
@@ -86,12 +88,15 @@ struct mae {
 
 /// Mean squared error: the mean over samples and outputs of (p − y)².
 struct mse {
+  /// The mean divides by samples × outputs (not by samples alone).
   static constexpr bool mean_over_outputs = true;
+  /// (p − y)² for one output `p` and its target `y`, lane by lane (a pack or a scalar).
   template <class V>
   [[nodiscard]] static V value(const V& p, const V& y) noexcept {
     const V d = p - y;
     return d * d;
   }
+  /// ∂(p − y)²/∂p = 2 (p − y).
   template <class V>
   [[nodiscard]] static V gradient(const V& p, const V& y) noexcept {
     return (p - y) * V(simd::lane_t<V>(2));
@@ -108,7 +113,10 @@ struct mse {
 /// samples of −Σ_j y_j log p_j. It needs a `ctnn::softmax` output layer; computed from the
 /// logits z as Σ_j y_j (logsumexp(z) − z_j), and its gradient with respect to z is P − Y.
 struct cross_entropy {
+  /// The mean divides by samples only: a sample's loss is the sum over its outputs.
   static constexpr bool mean_over_outputs = false;
+  /// The output layer's activation this loss requires (checked at compile time); the
+  /// gradient with respect to the logits is then P − Y.
   using output_activation = activations::softmax;
   /// −y log p, for the naive policy's reference path (p clamped away from 0).
   template <class V>
@@ -146,7 +154,10 @@ struct cross_entropy {
 /// −(y log p + (1 − y) log(1 − p)). It needs a `ctnn::sigmoid` output layer; computed from the
 /// logits z as max(z, 0) − z y + log(1 + e^−|z|), and its gradient with respect to z is P − Y.
 struct binary_cross_entropy {
+  /// The mean divides by samples × outputs (not by samples alone).
   static constexpr bool mean_over_outputs = true;
+  /// The output layer's activation this loss requires (checked at compile time); the
+  /// gradient with respect to the logits is then P − Y.
   using output_activation = activations::sigmoid;
   /// −(y log p + (1 − y) log(1 − p)), for the naive policy's reference path (p clamped
   /// away from 0 and 1).
@@ -156,6 +167,8 @@ struct binary_cross_entropy {
     const V tiny(std::numeric_limits<T>::min());
     return -(y * simd::log(simd::max(p, tiny)) + (V(T(1)) - y) * simd::log(simd::max(V(T(1)) - p, tiny)));
   }
+  /// The same loss from the logit z (p = σ(z)), as max(z, 0) − z y + log(1 + e^−|z|): no
+  /// exponential overflows and no log of 0, for any z. The fused policy's form.
   template <class V>
   [[nodiscard]] static V value_from_logit(const V& z, const V& y) noexcept {
     using T = simd::lane_t<V>;

@@ -261,15 +261,24 @@ class basic_network {
                              dense<std::size_t{1}, ctnn::identity>>>;
 
  public:
+  /// The scalar type of parameters, inputs and outputs (`float` or `double`).
   using value_type = T;
   /// The resolved layers (`detail::layer<...>`), first to last.
   using layers = typename resolution::type;
+  /// Compile-time facts about `layers`: their count, parameter count and widest row
+  /// stride (an implementation type; the members below name what users need).
   using traits = detail::list_traits<layers>;
+  /// Dense layer `I` (0 is the first dense layer: `input<N>` is not counted), resolved: its
+  /// `inputs`, `outputs`, `activation`, `has_bias`, row `stride` and parameter offsets.
   template <std::size_t I>
   using layer = typename traits::template at<I>;
+  /// Number of dense layers (`input<N>` excluded).
   static constexpr std::size_t layer_count = traits::count;
+  /// The last dense layer, `layer<layer_count - 1>`.
   using output_layer = layer<layer_count - 1>;
+  /// Features of one input sample: the `N` of `input<N>`.
   static constexpr std::size_t input_size = detail::input_size_of<First>;
+  /// Values of one output: the last layer's neuron count.
   static constexpr std::size_t output_size = output_layer::outputs;
   /// Number of trainable parameters (weights and biases).
   static constexpr std::size_t parameter_count = traits::parameter_count;
@@ -369,6 +378,8 @@ class basic_network {
       kernels::softmax_rows<T>(rows, output_size, y, output_layer::stride);
   }
 
+  /// True when the parameter blocks are equal element by element, padding included. The
+  /// comparison is `T`'s `==`: a NaN parameter makes two networks unequal, and 0 equals −0.
   friend bool operator==(const basic_network& a, const basic_network& b) noexcept {
     return std::equal(a.parameters(), a.parameters() + stored_parameter_count, b.parameters());
   }
@@ -545,6 +556,9 @@ void unflatten(basic_network<T, L...>& net, std::span<const T> theta) {
   std::size_t k = 0;
   detail::for_each_parameter_offset<N>([&](std::size_t offset) { net.parameters()[offset] = theta[k++]; });
 }
+/// The same for θ in a `std::vector`, as `flatten` returns it: the span overload cannot
+/// deduce `T` from a vector.
+/// @throws ctnn::error when θ's length is not `parameter_count` (the network is unchanged).
 template <simd::scalar T, class... L>
 void unflatten(basic_network<T, L...>& net, const std::vector<T>& theta) {
   unflatten(net, std::span<const T>(theta));

@@ -15,8 +15,37 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace ctnn {
+
+namespace detail {
+
+/// The row count of an owning batch or dataset: a move leaves it at zero, as it leaves the
+/// storage empty, so a moved-from object is empty and usable instead of claiming rows it no
+/// longer holds.
+class row_count {
+ public:
+  constexpr row_count(std::size_t n = 0) noexcept : n_(n) {}  // NOLINT: a count is a number
+  constexpr row_count(const row_count&) noexcept = default;
+  constexpr row_count& operator=(const row_count&) noexcept = default;
+  constexpr row_count(row_count&& other) noexcept : n_(std::exchange(other.n_, 0)) {}
+  constexpr row_count& operator=(row_count&& other) noexcept {
+    n_ = std::exchange(other.n_, 0);
+    return *this;
+  }
+  constexpr ~row_count() = default;
+  constexpr row_count& operator++() noexcept {
+    ++n_;
+    return *this;
+  }
+  constexpr operator std::size_t() const noexcept { return n_; }  // NOLINT: reads as the count
+
+ private:
+  std::size_t n_;
+};
+
+}  // namespace detail
 
 namespace detail {
 [[noreturn]] inline void throw_row_range(std::size_t first, std::size_t last, std::size_t rows) {
@@ -153,19 +182,25 @@ class batch_matrix : public detail::tensor_base<batch_matrix<T, Cols>, T, batch_
     rows_ = rows;
   }
 
+  /// Number of rows (samples).
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
   /// Rows that fit without allocating.
   [[nodiscard]] std::size_t capacity() const noexcept { return storage_.size() / row_stride; }
+  /// Elements of a row, `Cols` (padding excluded; `row_stride` is the stored length).
   [[nodiscard]] static constexpr std::size_t columns() noexcept { return Cols; }
+  /// The storage: row `r` starts at `data() + r * row_stride`, 64-byte aligned, padding
+  /// zero; null when nothing was ever allocated. Growing beyond the capacity moves it.
   [[nodiscard]] T* data() noexcept { return storage_.data(); }
   [[nodiscard]] const T* data() const noexcept { return storage_.data(); }
 
+  /// Element at row `r` < rows(), column `c` < Cols (unchecked).
   [[nodiscard]] T& operator()(std::size_t r, std::size_t c) noexcept {
     return data()[r * row_stride + c];
   }
   [[nodiscard]] const T& operator()(std::size_t r, std::size_t c) const noexcept {
     return data()[r * row_stride + c];
   }
+  /// The `Cols` elements of row `r` < rows() (unchecked), in place: sample `r`.
   [[nodiscard]] std::span<T, Cols> row(std::size_t r) noexcept {
     return std::span<T, Cols>(data() + r * row_stride, Cols);
   }
@@ -187,7 +222,7 @@ class batch_matrix : public detail::tensor_base<batch_matrix<T, Cols>, T, batch_
 
  private:
   simd::aligned_buffer<T> storage_;
-  std::size_t rows_ = 0;
+  detail::row_count rows_;
 };
 
 }  // namespace ctnn

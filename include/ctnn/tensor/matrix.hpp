@@ -69,7 +69,9 @@ class matrix : public detail::tensor_base<matrix<T, R, C>, T, shape<R, C>> {
     return *this;
   }
 
+  /// Number of rows, `R`.
   [[nodiscard]] static constexpr std::size_t rows() noexcept { return R; }
+  /// Number of columns, `C` (padding excluded; `row_stride` is the stored length).
   [[nodiscard]] static constexpr std::size_t columns() noexcept { return C; }
 
   /// Element at row `r` < R, column `c` < C.

@@ -89,6 +89,7 @@ class vector : public detail::tensor_base<vector<T, N>, T, shape<N>> {
   /// Number of rows of the layout: 1.
   [[nodiscard]] static constexpr std::size_t rows() noexcept { return 1; }
 
+  /// Element `i` < `N`, unchecked (a write into the padding would break its zeros).
   [[nodiscard]] constexpr T& operator[](std::size_t i) noexcept { return values_[i]; }
   [[nodiscard]] constexpr const T& operator[](std::size_t i) const noexcept { return values_[i]; }
 
@@ -96,6 +97,7 @@ class vector : public detail::tensor_base<vector<T, N>, T, shape<N>> {
   [[nodiscard]] constexpr T* data() noexcept { return values_.data(); }
   [[nodiscard]] constexpr const T* data() const noexcept { return values_.data(); }
 
+  /// The `N` elements as a range, padding excluded (for standard algorithms and range-for).
   [[nodiscard]] constexpr T* begin() noexcept { return values_.data(); }
   [[nodiscard]] constexpr T* end() noexcept { return values_.data() + N; }
   [[nodiscard]] constexpr const T* begin() const noexcept { return values_.data(); }

@@ -31,7 +31,9 @@ class dataset_view {
   constexpr dataset_view(const T* inputs, const T* targets, std::size_t rows) noexcept
       : inputs_(inputs), targets_(targets), rows_(rows) {}
 
+  /// Number of samples.
   [[nodiscard]] constexpr std::size_t size() const noexcept { return rows_; }
+  /// Whether it has no sample.
   [[nodiscard]] constexpr bool empty() const noexcept { return rows_ == 0; }
   /// Features of sample `i`.
   [[nodiscard]] std::span<const T, In> input(std::size_t i) const noexcept {
@@ -51,6 +53,7 @@ class dataset_view {
   }
   /// The inputs as a batch (one sample per row), for `net(batch)`.
   [[nodiscard]] batch_view<const T, In> inputs() const noexcept { return {inputs_, rows_}; }
+  /// The targets as a batch (one sample per row).
   [[nodiscard]] batch_view<const T, Out> targets() const noexcept { return {targets_, rows_}; }
 
  private:
@@ -93,6 +96,8 @@ class dataset {
     for (std::size_t i = 0; i < inputs.size() / In; ++i)
       add(inputs.subspan(i * In).template first<In>(), targets.subspan(i * Out).template first<Out>());
   }
+  /// The same from two `std::vector`s, which also lets the values be braced lists.
+  /// @throws ctnn::error as the span form does.
   dataset(const std::vector<T>& inputs, const std::vector<T>& targets)
       : dataset(std::span<const T>(inputs), std::span<const T>(targets)) {}
 
@@ -103,6 +108,7 @@ class dataset {
     std::copy(y.begin(), y.end(), y_.data() + rows_ * view::target_stride);
     ++rows_;
   }
+  /// Appends one sample held in `ctnn::vector`s.
   void add(const vector<T, In>& x, const vector<T, Out>& y) {
     add(std::span<const T, In>(x.data(), In), std::span<const T, Out>(y.data(), Out));
   }
@@ -114,9 +120,14 @@ class dataset {
     y_.resize(rows);
   }
 
+  /// Number of samples.
   [[nodiscard]] std::size_t size() const noexcept { return rows_; }
+  /// Whether it has no sample.
   [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
+  /// Features of sample `i` (unchecked: `i` < `size()`), in place; growing the dataset
+  /// invalidates the span.
   [[nodiscard]] std::span<const T, In> input(std::size_t i) const noexcept { return all().input(i); }
+  /// Targets of sample `i` (unchecked: `i` < `size()`), in place, as `input`.
   [[nodiscard]] std::span<const T, Out> target(std::size_t i) const noexcept { return all().target(i); }
   /// Samples `[first, last)` as a view (no copy).
   /// @throws ctnn::error when the range is not within the dataset.
@@ -124,13 +135,15 @@ class dataset {
   /// The whole dataset as a view.
   [[nodiscard]] view all() const noexcept { return {x_.data(), y_.data(), rows_}; }
   operator view() const noexcept { return all(); }  // NOLINT: a dataset is usable as a view
+  /// The inputs as a batch of `size()` rows (no copy), for `net(batch)`.
   [[nodiscard]] batch_view<const T, In> inputs() const noexcept { return all().inputs(); }
+  /// The targets as a batch of `size()` rows (no copy).
   [[nodiscard]] batch_view<const T, Out> targets() const noexcept { return all().targets(); }
 
  private:
   batch_matrix<T, In> x_;
   batch_matrix<T, Out> y_;
-  std::size_t rows_ = 0;
+  detail::row_count rows_;
 };
 
 }  // namespace ctnn

@@ -68,10 +68,16 @@ using history = std::vector<epoch_record>;
 /// Options of `ctnn::fit` (an aggregate: `{.epochs = 10, .batch_size = 64}`).
 template <simd::scalar T, std::size_t In, std::size_t Out>
 struct basic_fit_options {
+  /// Passes over the data, at most: a stopping rule or a callback below may end training
+  /// sooner. 0 trains nothing and returns an empty history.
   std::size_t epochs = 1;
+  /// Samples per step; the last batch of an epoch holds what is left. A size above the
+  /// dataset's means one step on the whole dataset per epoch; 0 makes `fit` throw.
   std::size_t batch_size = 32;
   /// Visit the samples in a new random order each epoch (seeded by `seed`).
   bool shuffle = true;
+  /// Seed of the shuffle (the library's own generator, so one seed gives the same orders on
+  /// every platform); unused without `shuffle`.
   std::uint64_t seed = 0;
   /// Evaluated after each epoch into the record's validation fields.
   std::optional<dataset_view<T, In, Out>> validation{};

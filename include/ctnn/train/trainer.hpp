@@ -128,8 +128,12 @@ inline constexpr read_only_t read_only{};
 template <class Network, class Loss, class Optimizer, class Policy = fused>
 class trainer {
  public:
+  /// The network's scalar type (`Network::value_type`): of batches and of the step's loss.
   using T = typename Network::value_type;
+  /// The network's number of dense layers.
   static constexpr std::size_t layer_count = Network::layer_count;
+  /// The network's input and output sizes: a batch is a `dataset_view<T, input_size,
+  /// output_size>`.
   static constexpr std::size_t input_size = Network::input_size, output_size = Network::output_size;
   // Each check reports its own error in user words; none of them adds a second.
   static_assert(diagnostic::execution_policy_must_be_fused_or_naive_but_is<Policy, execution_policy<Policy>>::reported);
@@ -271,11 +275,15 @@ class trainer {
     }
   }
 
+  /// The most samples a batch may hold: the constructor's `max_batch`, which every buffer
+  /// was sized for.
   [[nodiscard]] std::size_t max_batch() const noexcept { return max_batch_; }
   /// What the optimizer keeps between steps (momentum's velocity, Adam's moments), laid out
   /// as the network's parameter block.
   [[nodiscard]] const auto& optimizer_state() const noexcept { return state_; }
-  /// The network that steps update.
+  /// The network that steps update. Precondition: the trainer was built from a writable
+  /// network. A read-only trainer (the `detail::read_only` constructor, which `evaluate`,
+  /// `gradient` and `fit`'s validation use) holds none: calling this on it is undefined.
   [[nodiscard]] Network& network() const noexcept { return *net_; }
 
  private:
