@@ -26,21 +26,36 @@ cmake -S fuzz -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE= >/dev/
 cmake --build "$build"
 
 if [ $# -gt 0 ]; then targets=("$@"); else targets=(load_idx load_csv load_model load_safetensors); fi
-failed=()
-for target in "${targets[@]}"; do
-  corpus="$build/corpus/$target"
-  artifacts="$build/artifacts/$target/"
+# One target per core at a time: each keeps its whole time budget, and the run takes half as
+# long on two cores. A target's log is printed when it ends, so the outputs do not interleave.
+run_target() {
+  local target=$1 corpus="$build/corpus/$1" artifacts="$build/artifacts/$1/"
   mkdir -p "$corpus" "$artifacts"
-  echo "== $target: ${seconds} s"
-  extra=()
+  local extra=()
   [ -d "fuzz/corpus/$target" ] && extra+=("fuzz/corpus/$target")
   [ -f "fuzz/$target.dict" ] && extra+=("-dict=fuzz/$target.dict")
-  if ! "$build/$target" "$corpus" "${extra[@]}" \
-      -max_total_time="$seconds" -max_len="${max_len[$target]:-4096}" -timeout=10 \
-      -artifact_prefix="$artifacts" -print_final_stats=1; then
-    failed+=("$target")
-  fi
+  "$build/$target" "$corpus" "${extra[@]}" \
+    -max_total_time="$seconds" -max_len="${max_len[$target]:-4096}" -timeout=10 \
+    -artifact_prefix="$artifacts" -print_final_stats=1 >"$build/$target.log" 2>&1
+}
+cores=$(nproc)
+declare -A running=()  # pid -> target
+failed=()
+reap() {  # waits for one target to end, prints its log and records a crash
+  local pid status=0
+  wait -n -p pid "${!running[@]}" || status=$?
+  local target=${running[$pid]}
+  unset "running[$pid]"
+  echo "== $target: ${seconds} s"
+  cat "$build/$target.log"
+  [ "$status" -eq 0 ] || failed+=("$target")
+}
+for target in "${targets[@]}"; do
+  while [ ${#running[@]} -ge "$cores" ]; do reap; done
+  run_target "$target" &
+  running[$!]=$target
 done
+while [ ${#running[@]} -gt 0 ]; do reap; done
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz/run.sh: crashes in: ${failed[*]} (inputs in $build/artifacts/)" >&2
