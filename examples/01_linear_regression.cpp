@@ -24,6 +24,7 @@ float noise(std::uint32_t i) {
 }  // namespace
 
 int main() {
+  // [tutorial: gradient-descent]
   constexpr std::size_t samples = 100;
   constexpr float true_w = 2.0f, true_b = 3.0f;
 
@@ -47,6 +48,7 @@ int main() {
     b -= learning_rate * db;
     std::printf("%5d %10.5f %10.5f %12.6f\n", epoch, w, b, loss);
   }
+  // [/tutorial]
   const float final_loss = ctnn::mean((w * x + b - y) * (w * x + b - y));
   std::printf("result: w = %.4f, b = %.4f, loss = %.6f\n", w, b, final_loss);
   // The noise has variance 0.2² / 12 ≈ 0.0033: a fitted line cannot do much better.

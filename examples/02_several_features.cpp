@@ -7,6 +7,7 @@
 #include <vector>
 
 int main() {
+  // [tutorial: several-features]
   // Data from known weights (1.5, −2, 0.5) and bias 1, plus a little deterministic noise.
   ctnn::dataset<float, 3, 1> data;
   for (int i = 0; i < 500; ++i) {
@@ -20,5 +21,6 @@ int main() {
   for (std::size_t e = 0; e < history.size(); e += 8) std::printf("epoch %2zu  loss %.6f\n", e + 1, history[e].loss);
   std::printf("w = (%.3f, %.3f, %.3f), b = %.3f, final loss %.6f\n", net.weight<0>(0, 0), net.weight<0>(0, 1),
               net.weight<0>(0, 2), net.bias<0>(0), history.back().loss);
+  // [/tutorial]
   return history.back().loss < 1e-3 ? 0 : 1;
 }

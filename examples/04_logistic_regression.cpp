@@ -15,9 +15,11 @@ int main() {
     data.add(ctnn::vector<float, 2>{cx + radius * std::cos(angle), 0.5f * cx + radius * std::sin(angle)},
              ctnn::vector<float, 1>{label});
   }
+  // [tutorial: logistic-regression]
   ctnn::network<ctnn::input<2>, ctnn::dense<1, ctnn::sigmoid>> net;
   const auto history = ctnn::fit(net, data, ctnn::binary_cross_entropy{}, ctnn::sgd{.learning_rate = 0.5f},
                                  {.epochs = 50, .batch_size = 20, .seed = 4});
+  // [/tutorial]
   std::size_t right = 0;
   for (std::size_t i = 0; i < data.size(); ++i) {
     const float p = net(data.input(i))[0];

@@ -12,12 +12,15 @@
 #include <exception>
 #include <string>
 
+// [tutorial: digits-model]
 using digits_model = ctnn::network<ctnn::input<784>,
                                    ctnn::dense<128, ctnn::relu>,
                                    ctnn::dense<64, ctnn::relu>,
                                    ctnn::dense<10, ctnn::softmax>>;
+// [/tutorial]
 
 int main(int argc, char** argv) try {
+  // [tutorial: digits-fit]
   const std::string folder = argc > 1 ? argv[1] : "data";
   const auto all = ctnn::io::load_idx<784, 10>(folder + "/mnist10k-images-idx3-ubyte.gz",
                                                folder + "/mnist10k-labels-idx1-ubyte.gz");
@@ -37,21 +40,26 @@ int main(int argc, char** argv) try {
                      epoch + 1, r.loss, r.validation_loss, r.validation_accuracy, r.seconds);
          return true;
        }});
+  // [/tutorial]
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  // [tutorial: digits-evaluate]
   const ctnn::evaluation result = ctnn::evaluate(net, test, ctnn::cross_entropy{});
   double training_seconds = 0;
   for (const auto& r : history) training_seconds += r.seconds;
   std::printf("test accuracy %.4f (loss %.4f)\n", result.accuracy, result.loss);
+  // [/tutorial]
   std::printf("training: %zu epochs in %.2f s (%.0f samples/s); with evaluation %.2f s\n",
               history.size(), training_seconds,
               double(history.size() * train.size()) / training_seconds, seconds);
 
   // One image through the single-sample path, read in place: no allocation, one fused pass
   // per layer.
+  // [tutorial: digits-predict]
   const auto p = net(test.input(0));
   std::printf("first test image: predicted %zu with probability %.3f\n", ctnn::argmax(p),
               p[ctnn::argmax(p)]);
+  // [/tutorial]
   return result.accuracy >= 0.95 ? 0 : 1;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "error: %s\n", e.what());
