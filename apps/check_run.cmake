@@ -8,6 +8,8 @@
 #   FILES    files (;-separated, relative to FOLDER) that must exist after it
 #   ABSENT   with FOLDER: the folder must not exist after the run (nothing was written)
 #   ROWS     with FILES: the first of them must have this many lines
+#   PLOT     with FOLDER: the PNG file that gnuplot must have drawn when it is installed (looked
+#            up when the test runs); without gnuplot the output must say that it is missing
 # Output to a pipe or a file must be plain lines: no carriage return, no escape sequence.
 set(command)
 set(after_separator OFF)
@@ -64,6 +66,14 @@ foreach(name IN LISTS FILES)
     message(FATAL_ERROR "${FOLDER}/${name} was not written (the folder holds: ${present})\n${report}")
   endif()
 endforeach()
+if(DEFINED PLOT)
+  find_program(gnuplot gnuplot)
+  if(gnuplot AND NOT EXISTS "${FOLDER}/${PLOT}")
+    message(FATAL_ERROR "gnuplot is installed, but ${FOLDER}/${PLOT} was not drawn\n${report}")
+  elseif(NOT gnuplot AND NOT output MATCHES "no ${PLOT}: gnuplot is not installed")
+    message(FATAL_ERROR "without gnuplot, the output does not say that ${PLOT} is missing\n${report}")
+  endif()
+endif()
 if(DEFINED ROWS)
   list(GET FILES 0 first)
   file(STRINGS "${FOLDER}/${first}" rows)

@@ -360,6 +360,8 @@ void write_results(const model& net, const settings& s, const ctnn::history& his
   write_text(path(stem + "_curve.gp"), learning_curve_script(stem, title));
   const std::string plot_problem =
       draw_plot(path(stem + "_curve.gp"), path(stem + "_curve.csv"), path(stem + "_curve.png"));
+  std::error_code ec;
+  if (!plot_problem.empty()) std::filesystem::remove(path(stem + "_curve.png"), ec);  // an earlier run's
 
   std::printf("\nfiles in %s:\n", s.output_folder.c_str());
   std::printf("  %-20s the trained model (ctnn::load reads it)\n", (stem + ".ctnn").c_str());
