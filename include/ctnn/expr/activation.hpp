@@ -33,11 +33,6 @@ inline constexpr detail::placeholder x{};
 
 namespace detail {
 
-template <class E>
-inline constexpr std::size_t node_arity = 0;
-template <class Op, class... Args>
-inline constexpr std::size_t node_arity<node<Op, Args...>> = sizeof...(Args);
-
 /// `e` with every `ctnn::x` replaced by `value`.
 template <class E, class S>
 constexpr auto substitute(const E& e, const S& value) {

@@ -186,6 +186,12 @@ struct node : expression_base {
   }
 };
 
+/// Number of operands of node `E` (0 for a leaf).
+template <class E>
+inline constexpr std::size_t node_arity = 0;
+template <class Op, class... Args>
+inline constexpr std::size_t node_arity<node<Op, Args...>> = sizeof...(Args);
+
 template <class Op, class... Args>
 [[nodiscard]] constexpr node<Op, Args...> make_node(Op op, const Args&... args) {
   return {{}, op, make_operands(args...)};

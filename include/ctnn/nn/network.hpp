@@ -10,6 +10,7 @@
 #include <ctnn/kernels/gemv.hpp>
 #include <ctnn/kernels/softmax.hpp>
 #include <ctnn/nn/layers.hpp>
+#include <ctnn/nn/passes.hpp>
 #include <ctnn/simd/aligned_buffer.hpp>
 #include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
@@ -99,36 +100,6 @@ struct parameter_block<T, N, false> {
   const T* data() const noexcept { return values.data(); }
 };
 
-/// Calls `f(std::integral_constant<std::size_t, I>{})` for I = 0 .. N−1, in order: a loop
-/// over a network's layers whose body sees each layer's type.
-template <std::size_t N, class F>
-constexpr void for_each_index(F&& f) {
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (f(std::integral_constant<std::size_t, I>{}), ...);
-  }(std::make_index_sequence<N>{});
-}
-/// The same loop from N−1 down to 0 (backpropagation's order).
-template <std::size_t N, class F>
-constexpr void for_each_index_reversed(F&& f) {
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (f(std::integral_constant<std::size_t, N - 1 - I>{}), ...);
-  }(std::make_index_sequence<N>{});
-}
-
-/// The naive policy's activation of one row of `n` sums: softmax with the maximum
-/// subtracted, else f value by value.
-template <class A, class T>
-void naive_activate_row(const T* z, T* a, std::size_t n) {
-  if constexpr (is_softmax_activation<A>) {
-    const T m = *std::max_element(z, z + n);
-    T total = 0;
-    for (std::size_t o = 0; o < n; ++o) total += a[o] = std::exp(z[o] - m);
-    for (std::size_t o = 0; o < n; ++o) a[o] /= total;
-  } else {
-    for (std::size_t o = 0; o < n; ++o) a[o] = A::forward(z[o]);
-  }
-}
-
 /// How `net(x)` sees the type of an argument `x` that holds one sample: `is_sample` for a
 /// ctnn::vector, a std::span, a std::array, a C array or another contiguous range (such as
 /// a std::vector); `has_static_size` when the type states the length (`size`); `element`,
@@ -167,63 +138,6 @@ struct sample_type<U[N]> : static_sample_type<U, N> {};
 template <class T, std::size_t N, class Input>
 inline constexpr bool accepts_sample = std::is_same_v<std::remove_cvref_t<Input>, vector<T, N>> ||
                                        std::is_convertible_v<const Input&, std::span<const T, N>>;
-
-/// Adds the bias (when the layer has one) and applies the activation to a pack of sums;
-/// the epilogue of every forward product.
-template <class Layer, class V>
-[[nodiscard]] inline V activate(const V& sum, const simd::lane_t<V>* parameters,
-                                std::size_t col) noexcept {
-  V z = sum;
-  if constexpr (Layer::has_bias) z += simd::load<V>(parameters + Layer::bias_offset + col);
-  if constexpr (is_softmax_activation<typename Layer::activation>)
-    return z;  // normalised over the whole row afterwards
-  else
-    return Layer::activation::forward(z);
-}
-
-/// Where one layer of the fused batch forward pass writes, rows `Layer::stride` apart:
-/// `product`, the GEMM's own output (it holds partial sums between depth blocks), `sums`,
-/// Z = X·W + b (when `StoresSums`), and `activations`, f(Z) (when `StoresActivations`; for
-/// softmax Z, which the caller normalises). The next layer reads `activations`.
-template <class T, bool StoresSums, bool StoresActivations>
-struct forward_outputs {
-  static constexpr bool stores_sums = StoresSums, stores_activations = StoresActivations;
-  T* product;
-  T* sums;
-  T* activations;
-};
-
-/// The fused forward pass of `rows` samples from `x` (rows padded to the input size) through
-/// `Network`'s layers with parameters `p`: each layer is one GEMM whose epilogue adds b and
-/// stores Z and f(Z) in registers, where `outputs(l)` (a `forward_outputs`) asks for them.
-/// `net(batch)`, `evaluate` and every training step run it.
-template <class Network, class T, class Outputs>
-void forward_pass(const T* p, const T* x, std::size_t rows, kernels::gemm_workspace<T>& workspace,
-                  const Outputs& outputs) {
-  const T* in = x;
-  for_each_index<Network::layer_count>([&](auto l) {
-    using current = typename Network::template layer<l>;
-    const auto out = outputs(l);
-    using targets = decltype(out);
-    kernels::gemm<T>(rows, kernels::fixed<current::outputs>, kernels::fixed<current::inputs>,
-                     {in, simd::padded_size<T, current::inputs>}, {p + current::weight_offset, current::stride},
-                     {out.product, current::stride}, workspace,
-                     [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
-                       using V = std::remove_cvref_t<decltype(sum)>;
-                       V z = sum;
-                       if constexpr (current::has_bias) z += simd::load<V>(p + current::bias_offset + c);
-                       const std::size_t at = r * current::stride + c;
-                       if constexpr (targets::stores_sums) kernels::store_row_part(out.sums + at, z, valid);
-                       if constexpr (targets::stores_activations) {
-                         if constexpr (is_softmax_activation<typename current::activation>)
-                           kernels::store_row_part(out.activations + at, z, valid);
-                         else
-                           kernels::store_row_part(out.activations + at, current::activation::forward(z), valid);
-                       }
-                     });
-    in = out.activations;
-  });
-}
 
 }  // namespace detail
 
@@ -370,7 +284,7 @@ class basic_network {
   void forward_batch(const T* x, std::size_t rows, T* y, kernels::gemm_workspace<T>& workspace) const {
     simd::aligned_buffer<T> buffers[2] = {simd::aligned_buffer<T>(layer_count > 1 ? rows * traits::widest : 0),
                                           simd::aligned_buffer<T>(layer_count > 2 ? rows * traits::widest : 0)};
-    detail::forward_pass<basic_network>(parameters(), x, rows, workspace, [&](auto l) {
+    detail::forward_pass<fused, detail::run_time, basic_network>(parameters(), x, rows, workspace, [&](auto l) {
       T* out = l + 1 == layer_count ? y : buffers[l % 2].data();
       return detail::forward_outputs<T, false, true>{out, nullptr, out};
     });
@@ -392,26 +306,14 @@ class basic_network {
   [[nodiscard]] vector<T, output_size> infer(const T* x) const noexcept {
     vector<T, output_size> result;
     alignas(simd::alignment) T buffers[2][traits::widest] = {};
-    const T* in = x;
-    detail::for_each_index<layer_count>([&](auto l) {
+    detail::no_workspace none;  // one sample runs GEMVs
+    detail::forward_pass<fused, 1, basic_network>(parameters(), x, 1, none, [&](auto l) {
       T* out = l + 1 == layer_count ? result.data() : buffers[l % 2];
-      forward_one<layer<l>>(in, out);
-      in = out;
+      return detail::forward_outputs<T, false, true>{out, nullptr, out};
     });
     if constexpr (detail::is_softmax_activation<output_activation>)
       kernels::softmax_rows<T>(1, output_size, result.data(), output_layer::stride);
     return result;
-  }
-
-  // Each layer's product takes W transposed (see `infer` for why the input relies on it).
-  template <class Layer>
-  void forward_one(const T* in, T* out) const noexcept {
-    const T* p = parameters();
-    kernels::gemv<T>(kernels::fixed<Layer::outputs>, Layer::inputs,
-                     {p + Layer::weight_offset, Layer::stride, /*transposed=*/true}, in,
-                     [=](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
-                       kernels::store_row_part(out + c, detail::activate<Layer>(sum, p, c), valid);
-                     });
   }
 
   detail::parameter_block<T, stored_parameter_count> block_;
@@ -441,50 +343,9 @@ template <simd::scalar T, std::size_t N>
   return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
-/// Execution policy: fused SIMD kernels (the default).
-struct fused {};
-/// Execution policy: one loop per operation, a temporary per intermediate (the textbook
-/// way): the reference in tests, the baseline in benchmarks.
-struct naive {};
-
-/// The two execution policies, `ctnn::fused` and `ctnn::naive`: what `fit`, `evaluate`,
-/// `gradient`, `trainer` and `forward` take as their `Policy`. Any other type is rejected at
-/// their entry with a message that names it.
-template <class P>
-concept execution_policy = std::same_as<P, fused> || std::same_as<P, naive>;
-
-namespace detail {
-/// Reports a `Policy` that is not an execution policy; true when it is one.
-template <class Policy>
-inline constexpr bool check_policy =
-    diagnostic::execution_policy_must_be_fused_or_naive_but_is<Policy, execution_policy<Policy>>::reported &&
-    execution_policy<Policy>;
-}  // namespace detail
-
-namespace detail {
-
-/// The naive policy's sums of layer `L`: Z = X·Wᵀ, then Z += b, each its own loop, for `rows`
-/// inputs of `Layer::inputs` values `x_stride` apart, into `z` (rows of `Layer::outputs`,
-/// unpadded). `ctnn::forward<ctnn::naive>` and the naive trainer both run it.
-template <std::size_t L, class Network, class T>
-void naive_sums(const Network& net, const T* x, std::size_t x_stride, std::size_t rows, T* z) {
-  using layer = typename Network::template layer<L>;
-  constexpr std::size_t in = layer::inputs, out = layer::outputs;
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t o = 0; o < out; ++o) {
-      T s = 0;
-      for (std::size_t i = 0; i < in; ++i) s += x[r * x_stride + i] * net.template weight<L>(o, i);
-      z[r * out + o] = s;
-    }
-  if constexpr (layer::has_bias)
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t o = 0; o < out; ++o) z[r * out + o] += net.template bias<L>(o);
-}
-
-}  // namespace detail
-
-/// The output of `net` for one input. `ctnn::fused` is `net(x)`; `ctnn::naive` computes the
-/// same formulas one loop per operation (z = W a, z += b, a = f(z)), each into a temporary.
+/// The output of `net` for one input. `ctnn::fused` is `net(x)`; `ctnn::naive` evaluates the
+/// same layer passes (nn/passes.hpp) one loop per operation (x·W, + b, f), each into a
+/// temporary.
 /// @code
 /// auto p = ctnn::forward<ctnn::naive>(net, x);   // == net(x), up to rounding
 /// @endcode
@@ -497,16 +358,16 @@ template <class Policy = fused, simd::scalar T, class... L>
   } else if constexpr (std::is_same_v<Policy, fused>) {
     return net(x);
   } else {
-    std::vector<T> a(x.begin(), x.end());
-    detail::for_each_index<N::layer_count>([&](auto l) {
-      using current = typename N::template layer<l>;
-      std::vector<T> z(current::outputs);
-      detail::naive_sums<l>(net, a.data(), current::inputs, 1, z.data());
-      a.resize(current::outputs);
-      detail::naive_activate_row<typename current::activation>(z.data(), a.data(), current::outputs);
-    });
+    // The same passes as net(x), each node materialised by a loop of its own.
     vector<T, N::output_size> result;
-    std::copy(a.begin(), a.end(), result.begin());
+    alignas(simd::alignment) T buffers[2][N::traits::widest] = {};
+    detail::naive_scratch<T> scratch;
+    detail::forward_pass<naive, 1, N>(net.parameters(), x.data(), 1, scratch, [&](auto l) {
+      T* out = l + 1 == N::layer_count ? result.data() : buffers[l % 2];
+      return detail::forward_outputs<T, false, true>{out, nullptr, out};
+    });
+    if constexpr (detail::is_softmax_activation<typename N::output_activation>)
+      detail::naive_activate_row<typename N::output_activation>(result.data(), result.data(), N::output_size);
     return result;
   }
 }

@@ -1,27 +1,31 @@
 #pragma once
 /// @file
 /// `ctnn::trainer`: one training step (forward, loss, backward, update) on one batch, with
-/// every buffer allocated once, at construction. Two execution policies run the same math:
-/// - `ctnn::fused` (default): each layer's forward pass is one GEMM whose epilogue adds the
-///   bias and applies the activation; the loss and its gradient P − Y are one pass over the
-///   logits; f′ is applied in the epilogue of the GEMM that produces dA (never a separate
-///   pass); the optimizer updates W in the epilogue of the GEMM that produces dW, and b in
-///   the pass that sums dZ.
-/// - `ctnn::naive`: one plain loop per operation and a stored temporary for every
-///   intermediate, the textbook way: the reference in tests, the baseline in benchmarks.
+/// every buffer allocated once, at construction. The step runs the layer passes of
+/// nn/passes.hpp, each written once, and its execution policy evaluates them
+/// (expr/policy.hpp):
+/// - `ctnn::fused` (default): each pass is one kernel whose epilogue does the rest: the
+///   forward GEMM adds b and applies f; the loss and its gradient P − Y are one pass over the
+///   logits (train/output_loss.hpp); f′ is applied in the epilogue of the GEMM that produces
+///   the delta below; the optimizer updates W in the epilogue of the GEMM that produces dW,
+///   and b in the pass that sums dZ.
+/// - `ctnn::naive`: every node of the same passes in a loop of its own, into a temporary,
+///   the textbook way: the reference in tests, the baseline in benchmarks.
 
 #include <ctnn/diagnostic.hpp>
 #include <ctnn/error.hpp>
 #include <ctnn/kernels/gemm.hpp>
-#include <ctnn/kernels/gemv.hpp>
 #include <ctnn/nn/losses.hpp>
 #include <ctnn/nn/network.hpp>
 #include <ctnn/nn/optimizers.hpp>
+#include <ctnn/nn/passes.hpp>
 #include <ctnn/simd/aligned_buffer.hpp>
 #include <ctnn/simd/denormals.hpp>
 #include <ctnn/simd/math.hpp>
 #include <ctnn/simd/pack.hpp>
 #include <ctnn/train/dataset.hpp>
+#include <ctnn/train/magnitudes.hpp>
+#include <ctnn/train/output_loss.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -34,81 +38,6 @@
 namespace ctnn {
 
 namespace detail {
-
-/// The loss of a batch whose output-layer sums (logits) are `z`, against targets `y`; with
-/// `dz` non-null, also stores ∂(mean loss)/∂z there. One pass over the rows, each the loss's
-/// own `row`. Returns the mean loss. Rows of z, y and dz are `Layer::stride` apart; padding
-/// lanes of dz stay zero.
-template <class Loss, class Layer, class T>
-double output_loss(const T* z, const T* y, T* dz, std::size_t rows) noexcept {
-  using V = simd::pack<T>;
-  constexpr std::size_t cols = Layer::outputs, stride = Layer::stride;
-  const double norm = double(rows) * (Loss::mean_over_outputs ? double(cols) : 1.0);
-  const T scale = static_cast<T>(1.0 / norm);
-  double total = 0;
-  for (std::size_t r = 0; r < rows; ++r)
-    total += Loss::template row<typename Layer::activation, V, cols>(z + r * stride, y + r * stride,
-                                                                    dz ? dz + r * stride : nullptr, scale);
-  return total / norm;
-}
-
-/// The largest magnitude among `rows` rows of `cols` values `stride` apart; +∞ when one of
-/// them is not finite.
-template <class T>
-double largest_magnitude(const T* x, std::size_t rows, std::size_t cols, std::size_t stride) noexcept {
-  using V = simd::pack<T>;
-  constexpr std::size_t w = simd::lanes<V>;
-  V largest(T(0)), poison(T(0));  // poison stays 0 unless a value is ±∞ or NaN (∞·0 = NaN)
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t c = 0; c < cols; c += w) {
-      const V v = simd::keep_first_lanes(simd::load<V>(x + r * stride + c), cols - c);
-      largest = simd::max(largest, simd::abs(v));
-      poison += v * V(T(0));
-    }
-  return simd::all_finite(poison) ? double(simd::largest(largest)) : std::numeric_limits<double>::infinity();
-}
-
-/// Σ |x| over `rows` rows of `Cols` values `Stride` apart, summed in `T`: ∞ or NaN when
-/// one of them is not finite, and ∞ when the sum itself overflows. It bounds every sum of
-/// products of these values with values of magnitude at most 1, and costs one pass with no
-/// dependency between consecutive packs (four running sums), where the largest magnitude
-/// needs a NaN check of its own.
-template <class T, std::size_t Cols, std::size_t Stride>
-double magnitude_sum(const T* x, std::size_t rows) noexcept {
-  using V = simd::pack<T>;
-  constexpr std::size_t w = simd::lanes<V>, row_packs = (Cols + w - 1) / w;
-  const auto pack = [x](std::size_t i) {  // the i-th pack, row by row
-    const std::size_t c = i % row_packs * w;
-    return simd::abs(simd::keep_first_lanes(simd::load<V>(x + i / row_packs * Stride + c), Cols - c));
-  };
-  const std::size_t n = rows * row_packs;
-  V s0(T(0)), s1(T(0)), s2(T(0)), s3(T(0));
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += pack(i);
-    s1 += pack(i + 1);
-    s2 += pack(i + 2);
-    s3 += pack(i + 3);
-  }
-  for (; i < n; ++i) s0 += pack(i);
-  return double(simd::sum((s0 + s1) + (s2 + s3)));
-}
-
-}  // namespace detail
-
-namespace detail {
-
-/// How `evaluate` and `fit` count a classification as right, by output activation.
-enum class accuracy {
-  largest_output,  // softmax: the position of the largest output is the target's class
-  thresholded,     // sigmoid, hard sigmoid: each output on the target's side of 0.5
-  none             // any other output (a regression): no accuracy (NaN)
-};
-template <class A>
-inline constexpr accuracy accuracy_kind =
-    is_softmax_activation<A> ? accuracy::largest_output
-    : std::is_same_v<A, activations::sigmoid> || std::is_same_v<A, activations::hard_sigmoid> ? accuracy::thresholded
-                                                                                                : accuracy::none;
 
 /// Selects the trainer constructor that only reads its network.
 struct read_only_t {};
@@ -160,7 +89,9 @@ class trainer {
         deltas_(max_batch * sum_stride),
         gradient_(Network::stored_parameter_count), naive_(naive_temporaries::make(max_batch)) {
     if (max_batch == 0) throw error("trainer: max_batch must be at least 1");
-    if constexpr (std::is_same_v<Policy, fused>) {
+    if constexpr (std::is_same_v<Policy, naive>) {
+      workspace_.reserve(naive_cells(max_batch));
+    } else {
       // The packing buffers of each layer's three products: forward, dA below, dW.
       detail::for_each_index<layer_count>([&](auto l) {
         constexpr std::size_t in = layer<l>::inputs, out = layer<l>::outputs;
@@ -256,22 +187,8 @@ class trainer {
     if constexpr (kind == detail::accuracy::none) {
       return {loss, std::numeric_limits<double>::quiet_NaN()};
     } else {
-      // The output layer's sums: softmax keeps the order of z, and f(z) > 0.5 ⟺ z > 0 for
-      // both sigmoids, so neither needs the activation computed.
-      const T* z = sums_.data() + sum_offset<layer_count - 1>(batch.size());
-      double correct = 0;
-      for (std::size_t r = 0; r < batch.size(); ++r) {
-        const T* zr = z + r * output_layer::stride;
-        const auto y = batch.target(r);
-        if constexpr (kind == detail::accuracy::largest_output) {
-          correct += std::max_element(zr, zr + output_size) - zr == std::max_element(y.begin(), y.end()) - y.begin();
-        } else {
-          std::size_t right = 0;
-          for (std::size_t o = 0; o < output_size; ++o) right += (zr[o] > T(0)) == (y[o] > T(0.5));
-          correct += double(right) / double(output_size);
-        }
-      }
-      return {loss, correct};
+      return {loss, detail::correct_predictions<output_layer>(sums_.data() + sum_offset<layer_count - 1>(batch.size()),
+                                                                batch)};
     }
   }
 
@@ -288,6 +205,8 @@ class trainer {
 
  private:
   using output_layer = typename Network::output_layer;
+  // After a reported error, the fused policy, so that no error follows.
+  using P = std::conditional_t<execution_policy<Policy>, Policy, fused>;
   template <std::size_t L>
   using layer = typename Network::template layer<L>;
 
@@ -297,28 +216,38 @@ class trainer {
     return s;
   }();
 
-  /// The naive policy's temporaries: one per intermediate, as the textbook has them, each
-  /// sized for the largest layer and `max_batch` rows. They are allocated with the trainer
-  /// (and left empty for the fused policy), so that a naive step allocates nothing either.
+  /// The naive loss's temporaries (the output activations and ∂loss/∂A), allocated with
+  /// the trainer (and left empty for the fused policy), so that a naive step allocates
+  /// nothing either; the naive passes take theirs from the workspace.
   struct naive_temporaries {
-    std::vector<T> z, a, delta, da, slope, dw, db;
+    std::vector<T> a, delta;
 
     static naive_temporaries make(std::size_t max_batch) {
-      if constexpr (!std::is_same_v<Policy, naive>) {
+      if constexpr (!std::is_same_v<Policy, naive>)
         return {};
-      } else {
-        std::size_t outputs = 0, weights = 0;
-        detail::for_each_index<layer_count>([&](auto l) {
-          outputs = std::max(outputs, layer<l>::outputs);
-          weights = std::max(weights, layer<l>::outputs * layer<l>::inputs);
-        });
-        // A layer's inputs (other than the first's) are the outputs of the layer below.
-        const std::size_t rows = max_batch * outputs;
-        return {std::vector<T>(rows), std::vector<T>(rows), std::vector<T>(rows), std::vector<T>(rows),
-                std::vector<T>(rows), std::vector<T>(weights), std::vector<T>(outputs)};
-      }
+      else
+        return {std::vector<T>(max_batch * output_size), std::vector<T>(max_batch * output_size)};
     }
   };
+  /// The most temporaries any naive pass of a batch of `rows` takes.
+  static std::size_t naive_cells(std::size_t rows) noexcept {
+    std::size_t most = 0;
+    detail::for_each_index<layer_count>([&](auto l) {
+      using passes = detail::layer_passes<layer<l>, T>;
+      const auto x = passes::x(nullptr, rows);
+      const auto dz = passes::rows(nullptr, rows);
+      T* nowhere = nullptr;
+      const auto forward = passes::activation(detail::store_also<passes::stride>(nowhere, passes::sums(nullptr, x)));
+      most = std::max({most, detail::naive_cells(forward), detail::naive_cells(passes::weight_gradient(x, dz)),
+                       detail::naive_cells(passes::bias_gradient(dz))});
+      if constexpr (l > 0) {
+        using below = detail::layer_passes<layer<l - 1>, T>;
+        const auto z = below::rows(nullptr, rows);
+        most = std::max(most, detail::naive_cells(passes::template backward<typename below::f>(nullptr, dz, z, z)));
+      }
+    });
+    return most;
+  }
   /// Layer L's sums (and activations) for a batch of `rows` start at this offset of `sums_`
   /// (and `activations_`): layer by layer, each `rows × stride`.
   template <std::size_t L>
@@ -357,88 +286,68 @@ class trainer {
 
   double forward_and_loss(const dataset_view<T, input_size, output_size>& batch, bool with_gradient) {
     const std::size_t rows = batch.size();
-    const T* p = source_->parameters();
-    T* output_delta = delta<layer_count - 1>(rows);
-    if constexpr (std::is_same_v<Policy, fused>) {
-      // Z where backpropagation or the loss reads it, f(Z) for every hidden layer.
-      detail::forward_pass<Network>(p, batch.inputs().data(), rows, workspace_, [&](auto l) {
-        constexpr bool hidden = l + 1 < layer_count;
-        T* z = sums_.data() + sum_offset<l>(rows);
-        T* a = activations_.data() + sum_offset<l>(rows);
-        return detail::forward_outputs<T, !hidden || detail::needs_sums<typename layer<l>::activation>, hidden>{
-            z, z, a};
-      });
-      return detail::output_loss<Loss, output_layer>(sums_.data() + sum_offset<layer_count - 1>(rows),
-                                                      batch.targets().data(),
-                                                      with_gradient ? output_delta : nullptr, rows);
-    } else {
-      return naive_forward_and_loss(batch, with_gradient ? output_delta : nullptr);
-    }
+    // Z where backpropagation or the loss reads it, f(Z) for every hidden layer.
+    detail::forward_pass<P, detail::run_time, Network>(
+        source_->parameters(), batch.inputs().data(), rows, workspace_, [&](auto l) {
+          constexpr bool hidden = l + 1 < layer_count;
+          T* z = sums_.data() + sum_offset<l>(rows);
+          T* a = activations_.data() + sum_offset<l>(rows);
+          return detail::forward_outputs<T, !hidden || detail::needs_sums<typename layer<l>::activation>, hidden>{
+              z, z, a};
+        });
+    const T* z = sums_.data() + sum_offset<layer_count - 1>(rows);
+    T* output_delta = with_gradient ? delta<layer_count - 1>(rows) : nullptr;
+    if constexpr (std::is_same_v<Policy, fused>)
+      return detail::output_loss<Loss, output_layer>(z, batch.targets().data(), output_delta, rows);
+    else
+      return detail::naive_output_loss<Loss, output_layer>(z, batch, output_delta, naive_.a.data(), naive_.delta.data());
   }
 
   /// Backpropagation of the output delta: ∂(mean loss)/∂Z of every layer, each computed
-  /// from the one above with the weights before any update.
+  /// from the one above with the weights before any update (`layer_passes::backward`).
   void backpropagate_deltas(const dataset_view<T, input_size, output_size>& batch) {
-    if constexpr (std::is_same_v<Policy, fused>) {
-      const std::size_t rows = batch.size();
-      const T* p = source_->parameters();
-      detail::for_each_index_reversed<layer_count>([&](auto l) {
-        if constexpr (l > 0) {
-          // dZ of the layer below = (dZ · Wᵀ) ⊙ f′(Z below): f′ applied in the epilogue.
-          using current = layer<l>;
-          using below = layer<l - 1>;
-          using f = typename below::activation;
-          T* dz_below = delta<l - 1>(rows);
-          const T* z_below = sums_.data() + sum_offset<l - 1>(rows);
-          const T* a_below = activations_.data() + sum_offset<l - 1>(rows);
-          kernels::gemm<T>(rows, kernels::fixed<below::outputs>, kernels::fixed<current::outputs>,
-                           {delta<l>(rows), current::stride},
-                           {p + current::weight_offset, current::stride, true},
-                           {dz_below, below::stride}, workspace_,
-                           [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
-                             using V = std::remove_cvref_t<decltype(sum)>;
-                             const std::size_t at = r * below::stride + c;
-                             V d = sum;
-                             if constexpr (detail::needs_sums<f>)
-                               d *= f::derivative(simd::load<V>(z_below + at));
-                             else if constexpr (!f::unit_derivative)
-                               d *= f::derivative_from_output(simd::load<V>(a_below + at));
-                             kernels::store_row_part(dz_below + at, d, valid);
-                           });
-        }
-      });
-    } else {
-      naive_deltas(batch);
-    }
+    const std::size_t rows = batch.size();
+    const T* p = source_->parameters();
+    detail::for_each_index_reversed<layer_count>([&](auto l) {
+      if constexpr (l > 0) {
+        using passes = detail::layer_passes<layer<l>, T>;
+        using below = detail::layer_passes<layer<l - 1>, T>;
+        T* dz_below = delta<l - 1>(rows);
+        const auto z = below::rows(sums_.data() + sum_offset<l - 1>(rows), rows);
+        const auto a = below::rows(activations_.data() + sum_offset<l - 1>(rows), rows);
+        detail::run_pass(P{}, passes::template backward<typename below::f>(p, passes::rows(delta<l>(rows), rows), z, a),
+                         detail::store_rows<T, below::out, below::stride>{dz_below}, {dz_below, below::stride},
+                         workspace_);
+      }
+    });
   }
 
-  /// The parameters' gradients from the deltas, each handed to `sink(parameters, offset, g)`
-  /// (a pack with zero padding lanes, or one value in the naive policy) as soon as it is known.
+  /// The parameters' gradients from the deltas (`layer_passes::weight_gradient` and
+  /// `bias_gradient`), each handed to `sink(parameters, offset, g)` as soon as it is known: a
+  /// pack with zero padding lanes (fused) or one value (naive).
   template <class Sink>
   void parameter_gradients(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
-    if constexpr (std::is_same_v<Policy, fused>) {
-      const std::size_t rows = batch.size();
-      T* p = net_ ? net_->parameters() : nullptr;
-      detail::for_each_index<layer_count>([&](auto l) {
-        using current = layer<l>;
-        const T* dz = delta<l>(rows);
-        // dW = Xᵀ · dZ, each pack handed to the sink (the optimizer) when complete.
-        kernels::gemm<T>(current::inputs, kernels::fixed<current::outputs>, rows,
-                         {layer_input<l>(batch), simd::padded_size<T, current::inputs>, true},
-                         {dz, current::stride}, {gradient_.data() + current::weight_offset, current::stride},
-                         workspace_, [=](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
-                           sink(p, current::weight_offset + r * current::stride + c,
-                                simd::keep_first_lanes(sum, valid));
-                         });
-        if constexpr (current::has_bias)
-          kernels::sum_rows<T>(rows, kernels::fixed<current::outputs>, {dz, current::stride},
-                               [=](std::size_t, std::size_t c, const auto& sum, std::size_t valid) {
-                                 sink(p, current::bias_offset + c, simd::keep_first_lanes(sum, valid));
-                               });
-      });
-    } else {
-      naive_parameter_gradients(batch, sink);
-    }
+    const std::size_t rows = batch.size();
+    T* p = net_ ? net_->parameters() : nullptr;
+    detail::for_each_index<layer_count>([&](auto l) {
+      using current = layer<l>;
+      using passes = detail::layer_passes<current, T>;
+      const auto dz = passes::rows(delta<l>(rows), rows);
+      const auto at = [=](std::size_t offset) {
+        return [=](std::size_t r, std::size_t c, const auto& g, std::size_t valid) {
+          if constexpr (simd::is_pack<std::remove_cvref_t<decltype(g)>>)
+            sink(p, offset + r * current::stride + c, simd::keep_first_lanes(g, valid));
+          else
+            sink(p, offset + r * current::stride + c, g);
+        };
+      };
+      detail::run_pass(P{}, passes::weight_gradient(passes::x(layer_input<l>(batch), rows), dz),
+                       at(current::weight_offset), {gradient_.data() + current::weight_offset, current::stride},
+                       workspace_);
+      if constexpr (current::has_bias)
+        detail::run_pass(P{}, passes::bias_gradient(dz), at(current::bias_offset),
+                         {gradient_.data() + current::bias_offset, current::stride}, workspace_);
+    });
   }
 
   /// A bound on the magnitude of every gradient of this batch (+∞ when a delta or an input
@@ -498,129 +407,6 @@ class trainer {
       finite_ = false;
   }
 
-  // ---- The naive policy: the same formulas, one scalar loop per operation. ----
-
-  double naive_forward_and_loss(const dataset_view<T, input_size, output_size>& batch, T* output_delta) {
-    const std::size_t rows = batch.size();
-    const Network& net = *source_;
-    double loss = 0;
-    detail::for_each_index<layer_count>([&](auto l) {
-      using current = layer<l>;
-      constexpr std::size_t in = current::inputs, out = current::outputs;
-      const T* x = layer_input<l>(batch);
-      constexpr std::size_t x_stride = simd::padded_size<T, in>;
-      T* z = naive_.z.data();
-      detail::naive_sums<l>(net, x, x_stride, rows, z);  // Z = X Wᵀ, then Z += b
-      // Kept for backward and for loss_and_correct, in the fused layout.
-      T* zs = sums_.data() + sum_offset<l>(rows);
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t o = 0; o < out; ++o) zs[r * current::stride + o] = z[r * out + o];
-      if constexpr (l + 1 < layer_count) {
-        // A = f(Z)
-        T* a = activations_.data() + sum_offset<l>(rows);
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t o = 0; o < out; ++o)
-            a[r * current::stride + o] = current::activation::forward(z[r * out + o]);
-      } else {
-        loss = naive_loss(z, batch, output_delta);
-      }
-    });
-    return loss;
-  }
-
-  /// Output activation, loss and ∂loss/∂z, each its own loop over a stored temporary.
-  double naive_loss(const T* z, const dataset_view<T, input_size, output_size>& batch, T* output_delta) {
-    using A = typename output_layer::activation;
-    constexpr std::size_t out = output_size;
-    const std::size_t rows = batch.size();
-    T* a = naive_.a.data();
-    for (std::size_t r = 0; r < rows; ++r) detail::naive_activate_row<A>(z + r * out, a + r * out, out);
-    const double norm = double(rows) * (Loss::mean_over_outputs ? double(out) : 1.0);
-    double total = 0;
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t o = 0; o < out; ++o) total += double(Loss::value(a[r * out + o], batch.target(r)[o]));
-    if (output_delta) {
-      T* delta = naive_.delta.data();
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t o = 0; o < out; ++o) {
-          const T y = batch.target(r)[o];
-          if constexpr (detail::logit_loss<Loss>)
-            delta[r * out + o] = a[r * out + o] - y;  // P − Y
-          else
-            delta[r * out + o] = Loss::gradient(a[r * out + o], y);
-        }
-      if constexpr (!detail::logit_loss<Loss>) {
-        if constexpr (!A::unit_derivative)
-          for (std::size_t r = 0; r < rows; ++r)
-            for (std::size_t o = 0; o < out; ++o) delta[r * out + o] *= A::derivative(z[r * out + o]);
-      }
-      const T scale = static_cast<T>(1.0 / norm);
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t o = 0; o < output_layer::stride; ++o)
-          output_delta[r * output_layer::stride + o] = o < out ? delta[r * out + o] * scale : T(0);
-    }
-    return total / norm;
-  }
-
-  void naive_deltas(const dataset_view<T, input_size, output_size>& batch) {
-    const std::size_t rows = batch.size();
-    const Network& net = *source_;
-    detail::for_each_index_reversed<layer_count>([&](auto l) {
-      if constexpr (l > 0) {
-        using current = layer<l>;
-        using below = layer<l - 1>;
-        constexpr std::size_t in = current::inputs, out = current::outputs;
-        const T* dz = delta<l>(rows);
-        // dA = dZ W, then f′(Z), then dZ = dA ⊙ f′(Z): three loops, two temporaries.
-        T* da = naive_.da.data();
-        T* slope = naive_.slope.data();
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t i = 0; i < in; ++i) {
-            T s = 0;
-            for (std::size_t o = 0; o < out; ++o) s += dz[r * current::stride + o] * net.template weight<l>(o, i);
-            da[r * in + i] = s;
-          }
-        const T* z_below = sums_.data() + sum_offset<l - 1>(rows);
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t i = 0; i < in; ++i)
-            slope[r * in + i] = below::activation::derivative(z_below[r * below::stride + i]);
-        T* dz_below = delta<l - 1>(rows);
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t i = 0; i < below::stride; ++i)
-            dz_below[r * below::stride + i] = i < in ? da[r * in + i] * slope[r * in + i] : T(0);
-      }
-    });
-  }
-
-  template <class Sink>
-  void naive_parameter_gradients(const dataset_view<T, input_size, output_size>& batch, const Sink& sink) {
-    const std::size_t rows = batch.size();
-    T* p = net_ ? net_->parameters() : nullptr;
-    detail::for_each_index<layer_count>([&](auto l) {
-      using current = layer<l>;
-      constexpr std::size_t in = current::inputs, out = current::outputs;
-      const T* dz = delta<l>(rows);
-      const T* x = layer_input<l>(batch);
-      constexpr std::size_t x_stride = simd::padded_size<T, in>;
-      // dW = dZᵀ X and db = Σ dZ into temporaries, then handed on one by one.
-      T* dw = naive_.dw.data();
-      T* db = naive_.db.data();
-      std::fill_n(db, out, T(0));
-      for (std::size_t o = 0; o < out; ++o)
-        for (std::size_t i = 0; i < in; ++i) {
-          T s = 0;
-          for (std::size_t r = 0; r < rows; ++r) s += dz[r * current::stride + o] * x[r * x_stride + i];
-          dw[o * in + i] = s;
-        }
-      for (std::size_t o = 0; o < out; ++o)
-        for (std::size_t r = 0; r < rows; ++r) db[o] += dz[r * current::stride + o];
-      for (std::size_t o = 0; o < out; ++o)
-        for (std::size_t i = 0; i < in; ++i) sink(p, current::weight_offset + i * current::stride + o, dw[o * in + i]);
-      if constexpr (current::has_bias)
-        for (std::size_t o = 0; o < out; ++o) sink(p, current::bias_offset + o, db[o]);
-    });
-  }
-
   Network* net_;             // the network that steps update (null when read-only)
   const Network* source_;    // the network that every pass reads
   // After a reported error, an optimizer that keeps the class valid, so no error follows.
@@ -629,7 +415,7 @@ class trainer {
   simd::aligned_buffer<T> sums_, activations_;
   simd::aligned_buffer<T> deltas_;    // every layer's ∂loss/∂Z, laid out as sums_
   simd::aligned_buffer<T> gradient_;  // dW's partial sums beyond a GEMM depth block; the stored gradient
-  kernels::gemm_workspace<T> workspace_;
+  detail::pass_workspace<P, T> workspace_;  // the GEMM's packing buffers, or the naive passes' temporaries
   naive_temporaries naive_;
   bool finite_ = true;
   // Σ (g / norm_scale_)² of the last step, from single values (naive) and from packs (fused).
