@@ -283,6 +283,19 @@ inline std::vector<double> lowest_eigenvector(const Eigen::Map<const Eigen::Matr
   return {x.data(), x.data() + x.size()};
 }
 
+
+/// The checks of `hessian` and `analyze_critical_point`: reports a float network and one over
+/// `dense_hessian_limit`, each once, then the call's own checks; true when the call can run.
+template <class Policy, class N, class Data, class Loss>
+constexpr bool check_dense_hessian() {
+  // Each report is a statement of its own, not part of the result: the result then stays a
+  // constant when a check fails, and the compiler reports the one error.
+  static_assert(diagnostic::hessian_needs_a_double_network_but_network_holds<typename N::value_type>::reported &&
+                diagnostic::dense_hessian_allows_parameters<dense_hessian_limit>::template but_network_has_parameters<
+                    N::parameter_count>::reported);
+  return std::is_same_v<typename N::value_type, double> && fits_dense_hessian_v<N> && check_call<Policy, N, Data, Loss>;
+}
+
 }  // namespace detail
 
 /// The Hessian ∂²(mean loss over `data`)/∂θ² at `net`'s parameters (`net` is only read), in
@@ -296,12 +309,7 @@ inline std::vector<double> lowest_eigenvector(const Eigen::Map<const Eigen::Matr
 template <class Policy = fused, simd::scalar T, class... L, class Data, class Loss>
 [[nodiscard]] std::vector<double> hessian(const basic_network<T, L...>& net, const Data& data, Loss loss) {
   using N = basic_network<T, L...>;
-  // Each report is a statement of its own, not part of the condition: the condition then
-  // stays a constant when a check fails, and the compiler reports the one error.
-  static_assert(diagnostic::hessian_needs_a_double_network_but_network_holds<T>::reported &&
-                diagnostic::dense_hessian_allows_parameters<dense_hessian_limit>::template but_network_has_parameters<
-                    N::parameter_count>::reported);
-  if constexpr (!std::is_same_v<T, double> || !fits_dense_hessian_v<N> || !detail::check_call<Policy, N, Data, Loss>) {
+  if constexpr (!detail::check_dense_hessian<Policy, N, Data, Loss>()) {
     return {};
   } else {
     detail::hessian_product<Policy, N, Loss> product(net, data, loss, 0, "hessian");
@@ -323,12 +331,7 @@ template <class Policy = fused, simd::scalar T, class... L, class Data, class Lo
 [[nodiscard]] critical_point_analysis analyze_critical_point(const basic_network<T, L...>& net, const Data& data,
                                                              Loss loss, const critical_point_options& options = {}) {
   using N = basic_network<T, L...>;
-  // Each report is a statement of its own, not part of the condition: the condition then
-  // stays a constant when a check fails, and the compiler reports the one error.
-  static_assert(diagnostic::hessian_needs_a_double_network_but_network_holds<T>::reported &&
-                diagnostic::dense_hessian_allows_parameters<dense_hessian_limit>::template but_network_has_parameters<
-                    N::parameter_count>::reported);
-  if constexpr (!std::is_same_v<T, double> || !fits_dense_hessian_v<N> || !detail::check_call<Policy, N, Data, Loss>) {
+  if constexpr (!detail::check_dense_hessian<Policy, N, Data, Loss>()) {
     return {};
   } else {
     constexpr std::size_t p = N::parameter_count;
