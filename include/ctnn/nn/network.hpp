@@ -7,7 +7,6 @@
 #include <ctnn/diagnostic.hpp>
 #include <ctnn/error.hpp>
 #include <ctnn/kernels/gemm.hpp>
-#include <ctnn/kernels/gemv.hpp>
 #include <ctnn/kernels/softmax.hpp>
 #include <ctnn/nn/layers.hpp>
 #include <ctnn/nn/passes.hpp>
