@@ -96,6 +96,23 @@ struct store_rows {
 /// What a pass of one sample passes as its workspace: its GEMV needs none.
 struct no_workspace {};
 
+/// Hands each pack of a kernel's sums through the rest of pass `e` to `sink`. `E` and `Sink`
+/// are references where the kernel inlines the epilogue into its loop (GEMV, column sums),
+/// and values for the GEMM: it copies the epilogue into each tile's call
+/// (kernels/gemm/tile.hpp), and a copy that holds the pointers themselves keeps them in
+/// registers, where pointers reached through a reference are read again after every SIMD
+/// store (mlp_train's update loop: three loads more per pack). Copying per pass instead
+/// costs the one-sample passes, where a pass is a few dozen nanoseconds.
+template <class E, class Sink>
+struct pass_epilogue {
+  E e;
+  Sink sink;
+  template <class V>
+  void operator()(std::size_t r, std::size_t c, const V& sum, std::size_t valid) const {
+    sink(r, c, e.template eval<V>(cell<V>{r, c, valid, sum}), valid);
+  }
+};
+
 /// Runs pass `e`: its kernel, with the rest of `e` and then `sink` as the epilogue. `partial`
 /// (rows like the result's) holds a GEMM's partial sums when its depth exceeds one block;
 /// `workspace` is a `kernels::gemm_workspace<T>`, or `no_workspace` for one sample.
@@ -106,10 +123,7 @@ void run_pass(fused, const E& e, const Sink& sink, const kernels::output<typenam
   static_assert(kernel_count<E>::value == 1, "a pass holds exactly one product or column sum");
   const auto& k = pass_kernel(e);
   using K = std::remove_cvref_t<decltype(k)>;
-  const auto epilogue = [&e, &sink](std::size_t r, std::size_t c, const auto& sum, std::size_t valid) {
-    using V = std::remove_cvref_t<decltype(sum)>;
-    sink(r, c, e.template eval<V>(cell<V>{r, c, valid, sum}), valid);
-  };
+  const pass_epilogue<const E&, const Sink&> inlined{e, sink};
   constexpr auto n = kernels::fixed<K::cols>;
   if constexpr (requires { k.lhs; }) {
     using A = decltype(k.lhs);
@@ -117,15 +131,16 @@ void run_pass(fused, const E& e, const Sink& sink, const kernels::output<typenam
     if constexpr (A::fixed_rows == 1 && !A::transposed && !B::transposed) {
       // One sample: y = Wᵀ·x, reading x one value at a time (no alignment, no padding).
       static_assert(B::fixed_rows != run_time, "the inputs of a layer are known at compile time");
-      kernels::gemv<T>(n, B::fixed_rows, {k.rhs.data, B::stride, true}, k.lhs.data, epilogue);
+      kernels::gemv<T>(n, B::fixed_rows, {k.rhs.data, B::stride, true}, k.lhs.data, inlined);
     } else if constexpr (A::fixed_cols != run_time) {
       kernels::gemm<T>(k.rows(), n, kernels::fixed<A::fixed_cols>, k.lhs.operand(), k.rhs.operand(), partial,
-                       workspace, epilogue);
+                       workspace, pass_epilogue<E, Sink>{e, sink});
     } else {
-      kernels::gemm<T>(k.rows(), n, k.depth(), k.lhs.operand(), k.rhs.operand(), partial, workspace, epilogue);
+      kernels::gemm<T>(k.rows(), n, k.depth(), k.lhs.operand(), k.rhs.operand(), partial, workspace,
+                       pass_epilogue<E, Sink>{e, sink});
     }
   } else {
-    kernels::sum_rows<T>(k.of.rows(), n, k.of.operand(), epilogue);
+    kernels::sum_rows<T>(k.of.rows(), n, k.of.operand(), inlined);
   }
 }
 
