@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <new>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -109,9 +110,10 @@ ctnn::dataset<float, Model::input_size, Model::output_size> make_data(std::size_
   return {x, y};
 }
 
-/// Allocations during `count` inferences of `net` on rows of `data`, one sample at a time,
-/// as a ctnn::vector and as the span that `dataset::input` returns.
-template <class Model>
+/// Allocations during `count` inferences of `net` on rows of `data`, one sample at a time:
+/// with `ctnn::fused`, net(x) of a ctnn::vector and of the span that `dataset::input`
+/// returns; with `ctnn::naive`, forward<naive>(net, x).
+template <class Policy, class Model>
 std::size_t inference_allocations(const Model& net, const ctnn::dataset<float, Model::input_size, Model::output_size>& data,
                                   std::size_t count) {
   std::vector<ctnn::vector<float, Model::input_size>> inputs;
@@ -120,8 +122,12 @@ std::size_t inference_allocations(const Model& net, const ctnn::dataset<float, M
   const std::size_t n = allocations_during([&] {
     for (std::size_t k = 0; k < count; ++k) {
       const std::size_t r = k % data.size();
-      total += double(net(inputs[r])[0]);
-      total += double(net(data.input(r))[0]);
+      if constexpr (std::is_same_v<Policy, ctnn::naive>) {
+        total += double(ctnn::forward<ctnn::naive>(net, inputs[r])[0]);
+      } else {
+        total += double(net(inputs[r])[0]);
+        total += double(net(data.input(r))[0]);
+      }
     }
   });
   CHECK(std::isfinite(total));  // the results are used, so no call is optimised away
@@ -172,11 +178,13 @@ TEST_CASE("the counting operator new sees every form of allocation", "[embedding
   CHECK(allocations_during([] { ctnn::simd::aligned_buffer<float> b(100); escaped = b.data(); }) == 1);
 }
 
-TEST_CASE("net(x) allocates nothing", "[embedding][allocations]") {
+TEMPLATE_TEST_CASE("net(x) and forward<naive>(net, x) allocate nothing", "[embedding][allocations]", ctnn::fused,
+                   ctnn::naive) {
+  using policy = TestType;
   SECTION("16-32-32-1, parameters inline") {
     small_model net;
     ctnn::initialize(net, 1);
-    CHECK(inference_allocations(net, make_data<small_model>(64, 2), 10000) == 0);
+    CHECK(inference_allocations<policy>(net, make_data<small_model>(64, 2), 10000) == 0);
   }
   SECTION("784-128-64-10, parameters on the heap") {
     const std::size_t construction = allocations_during([] {
@@ -186,7 +194,7 @@ TEST_CASE("net(x) allocates nothing", "[embedding][allocations]") {
     CHECK(construction == 1);  // the parameter block: once, in the constructor
     mlp_model net;
     ctnn::initialize(net, 3);
-    CHECK(inference_allocations(net, make_data<mlp_model>(16, 4), 1000) == 0);
+    CHECK(inference_allocations<policy>(net, make_data<mlp_model>(16, 4), 1000) == 0);
   }
 }
 

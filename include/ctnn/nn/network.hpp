@@ -360,7 +360,9 @@ template <class Policy = fused, simd::scalar T, class... L>
     // The same passes as net(x), each node materialised by a loop of its own.
     vector<T, N::output_size> result;
     alignas(simd::alignment) T buffers[2][N::traits::widest] = {};
-    detail::naive_scratch<T> scratch;
+    // A layer's pass of one sample takes three temporaries at most (x·W, + b, f).
+    T temporaries[3 * N::traits::widest];
+    detail::naive_scratch<T> scratch{temporaries};
     detail::forward_pass<naive, 1, N>(net.parameters(), x.data(), 1, scratch, [&](auto l) {
       T* out = l + 1 == N::layer_count ? result.data() : buffers[l % 2];
       return detail::forward_outputs<T, false, true>{out, nullptr, out};
