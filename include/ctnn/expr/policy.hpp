@@ -64,22 +64,27 @@ class naive_scratch {
   naive_scratch() = default;
   explicit naive_scratch(std::span<T> storage) noexcept : storage_(storage) {}
 
+  /// Makes room for a pass of `count` elements; `take` hands out from it until the next call.
   void reserve(std::size_t count) {
-    in_storage_ = count <= storage_.size();
-    if (!in_storage_ && values_.size() < count) values_ = simd::aligned_buffer<T>(count);
+    if (count <= storage_.size()) {
+      block_ = storage_.data();
+      return;
+    }
+    if (values_.size() < count) values_ = simd::aligned_buffer<T>(count);
+    block_ = values_.data();
   }
   void begin() noexcept { used_ = 0; }
   [[nodiscard]] T* take(std::size_t count) noexcept {
-    T* p = (in_storage_ ? storage_.data() : values_.data()) + used_;
+    T* p = block_ + used_;
     used_ += count;
     return p;
   }
 
  private:
-  std::span<T> storage_;
   simd::aligned_buffer<T> values_;
-  bool in_storage_ = false;
+  T* block_ = nullptr;  // set by every `reserve`, so a copied scratch never uses another's block
   std::size_t used_ = 0;
+  std::span<T> storage_;
 };
 
 /// What a pass of `Policy` works in: the GEMM's packing buffers, or the naive temporaries.
